@@ -1,0 +1,255 @@
+"""The ``counterpoint`` command: argument parsing and wiring (settings, topics, store, adapters)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .domain.errors import CounterpointError, DebateNotFound, TopicError
+from .domain.matcher import Matcher
+from .export import FORMATS, export
+from .settings import Settings, SettingsError
+from .storage.sqlite import SQLiteStore
+from .topics import TopicLibrary, load_topic_file
+
+log = logging.getLogger("counterpoint")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="counterpoint",
+        description="Counterpoint: a debate sparring partner. It argues the other side of a motion from a "
+        "sourced knowledge base, on Discord or in this terminal.",
+        epilog="Settings: COUNTERPOINT_DB (database file), COUNTERPOINT_TOPICS (topics directory), "
+        "COUNTERPOINT_ROUNDS, COUNTERPOINT_TURN_LIMIT, COUNTERPOINT_CONFIG (TOML config file).",
+    )
+    p.add_argument("--version", action="version", version=f"counterpoint {__version__}")
+    p.add_argument("--config", help="TOML config file (default: the user config directory)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser(
+        "debate",
+        help="hold a debate in the terminal (asks for topic and side if not given)",
+        description="Hold a debate against Counterpoint in the terminal. During the debate type "
+        "/status, /concede, /end or /help. Works with a pipe on stdin too.",
+    )
+    d.add_argument("--topic", help="topic id (see `counterpoint topics`)")
+    d.add_argument("--side", help="your side id, or 'random' (Counterpoint takes the other)")
+    d.add_argument("--rounds", type=int, help="number of rebuttal rounds (1-10; default: the topic's, usually 3)")
+    d.add_argument("--seed", type=int, help="random seed: the same seed and messages give the same debate")
+
+    sub.add_parser("topics", help="list the topics found, with motion, sides and number of claims")
+
+    v = sub.add_parser("validate", help="check topic files; exit 1 listing every problem as FILE: field: problem")
+    v.add_argument("paths", nargs="*", help="topic files or directories (default: the topics directory)")
+
+    c = sub.add_parser("classify", help='the matcher alone: JSON lines {"text": ...} in, one JSON verdict per line out')
+    c.add_argument("--topic", help="topic id (default: the first topic)")
+    c.add_argument("--top", type=int, help="list the K best claims whatever their score (for retrieval metrics)")
+
+    t = sub.add_parser("transcripts", help="list, show or export logged debates")
+    tsub = t.add_subparsers(dest="action", metavar="ACTION", required=True)
+    tl = tsub.add_parser("list", help="list debates, newest first")
+    tl.add_argument("--status", choices=["active", "completed", "conceded", "ended"])
+    tl.add_argument("--limit", type=int, default=50)
+    ts = tsub.add_parser("show", help="print a transcript with its scorecard")
+    ts.add_argument("id", type=int)
+    te = tsub.add_parser("export", help="export a transcript as md, json, csv or html")
+    te.add_argument("id", type=int)
+    te.add_argument("--format", choices=FORMATS, default="md")
+    te.add_argument("-o", "--output", help="file to write (default: stdout)")
+
+    r = sub.add_parser("resume", help="continue an unfinished debate from the log (the latest if no id)")
+    r.add_argument("id", type=int, nargs="?")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args = build_parser().parse_args(["debate", *(argv or [])])
+    try:
+        settings = Settings.load(config_file=args.config)
+    except SettingsError as exc:
+        print(f"counterpoint: settings: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level, logging.INFO) if args.command != "debate" else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler = {
+        "debate": cmd_debate,
+        "topics": cmd_topics,
+        "validate": cmd_validate,
+        "classify": cmd_classify,
+        "transcripts": cmd_transcripts,
+        "resume": cmd_resume,
+    }[args.command]
+    try:
+        return handler(args, settings)
+    except KeyboardInterrupt:
+        print("\nInterrupted. Unfinished debates can be continued with `counterpoint resume`.", file=sys.stderr)
+        return 130
+    except CounterpointError as exc:
+        print(f"counterpoint: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"counterpoint: {exc}", file=sys.stderr)
+        return 2
+
+
+def load_library(settings: Settings, quiet: bool = False) -> TopicLibrary:
+    lib = TopicLibrary.load(settings.topics_dir)
+    if lib.problems and not quiet:
+        print(
+            f"warning: {len(lib.problems)} problem(s) in topic files (see `counterpoint validate`); "
+            "those topics are skipped",
+            file=sys.stderr,
+        )
+    if not lib.topics:
+        raise CounterpointError(f"no valid topic in {settings.topics_dir}")
+    return lib
+
+
+def _service(settings: Settings, lib: TopicLibrary, store: SQLiteStore):
+    from .service import DebateService
+
+    return DebateService(lib, store, default_rounds=settings.default_rounds, turn_limit=settings.turn_limit)
+
+
+def cmd_debate(args, settings: Settings) -> int:
+    from .terminal import Terminal
+
+    lib = load_library(settings)
+
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            return await Terminal(_service(settings, lib, store)).new_debate(
+                args.topic, args.side, args.rounds, args.seed
+            )
+
+    return asyncio.run(run())
+
+
+def cmd_resume(args, settings: Settings) -> int:
+    from .terminal import Terminal
+
+    lib = load_library(settings)
+
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            if args.id is None:
+                active = await store.list_debates(status="active", platform="terminal", limit=1)
+                if not active:
+                    print("No unfinished terminal debate to resume. Start one with `counterpoint debate`.")
+                    return 1
+                record = active[0]
+            else:
+                record = await store.get_debate(args.id)
+            if not record.active:
+                print(
+                    f"Debate {record.id} is already {record.status}; see `counterpoint transcripts show {record.id}`."
+                )
+                return 1
+            return await Terminal(_service(settings, lib, store)).resume(record)
+
+    return asyncio.run(run())
+
+
+def cmd_topics(args, settings: Settings) -> int:
+    lib = TopicLibrary.load(settings.topics_dir)
+    if not lib.topics:
+        print(f"No valid topics in {settings.topics_dir}.")
+    for t in lib.topics.values():
+        sides = " vs ".join(f"{s.name} [{s.id}]" for s in t.sides)
+        print(f"{t.id}: {t.motion}\n  sides: {sides}\n  claims: {len(t.claims)}, sources: {len(t.sources)}")
+    for p in lib.problems:
+        print(f"invalid: {p}", file=sys.stderr)
+    return 0 if lib.topics else 1
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    paths: list[Path] = []
+    for raw in args.paths or [str(settings.topics_dir)]:
+        path = Path(raw)
+        paths.extend(sorted(path.glob("*.y*ml")) if path.is_dir() else [path])
+    if not paths:
+        print("No topic files found.", file=sys.stderr)
+        return 1
+    bad = 0
+    for path in paths:
+        try:
+            topic = load_topic_file(path)
+        except TopicError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        print(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)")
+    return 1 if bad else 0
+
+
+def cmd_classify(args, settings: Settings) -> int:
+    lib = load_library(settings, quiet=True)
+    matcher = Matcher(lib.get(args.topic))
+    out = sys.stdout
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            text = json.loads(line)["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            out.write(json.dumps({"claims": [], "scores": [], "kind": None, "error": f"bad input: {exc}"}) + "\n")
+            continue
+        m = matcher.match(text, top=args.top)
+        kind = None if m.claims else ("offtopic" if m.kind == "unclear" else m.kind)
+        out.write(json.dumps({"claims": list(m.claims), "scores": list(m.scores), "kind": kind}) + "\n")
+    out.flush()
+    return 0
+
+
+def cmd_transcripts(args, settings: Settings) -> int:
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            if args.action == "list":
+                debates = await store.list_debates(status=args.status, limit=args.limit)
+                if not debates:
+                    print("No debates logged yet.")
+                for d in debates:
+                    print(
+                        f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
+                        f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
+                    )
+                return 0
+            lib = load_library(settings, quiet=True)
+            service = _service(settings, lib, store)
+            record = await store.get_debate(args.id)
+            topic = lib.get(record.topic_id)
+            turns = await store.turns(record.id)
+            card = await service.scorecard(record.id)
+            fmt = "md" if args.action == "show" else args.format
+            text = export(fmt, topic, record, turns, card)
+            if args.action == "export" and args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+                print(f"Wrote {args.output}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
+            return 0
+
+    try:
+        return asyncio.run(run())
+    except DebateNotFound as exc:
+        print(f"counterpoint: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

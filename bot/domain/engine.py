@@ -1,0 +1,393 @@
+"""The debate engine: a state machine over a topic's format that plays the other side.
+
+Pure and deterministic: ``respond(state, text)`` returns a new state and the reply, and never does
+I/O. The same topic, seed and messages always give the same debate, so a debate can be replayed,
+resumed from a stored state, or reproduced for a whole class.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import phrases as P
+from .matcher import Match, Matcher
+from .topic import Claim, Line, Topic
+
+COMMANDS = ("concede", "end", "status", "help")
+MAX_CLAIMS_ANSWERED = 2  # claims of a message the bot answers in one reply
+_FIGURE_RE = re.compile(r"\b\d[\d,.]*\s?(k|%|percent|thousand|million)?\b")
+
+
+@dataclass
+class DebateState:
+    """Everything the engine needs between turns; stored as JSON with every turn."""
+
+    topic_id: str
+    user_side: str
+    bot_side: str
+    seed: int
+    rebuttal_rounds: int
+    phase_index: int = 0
+    round_in_phase: int = 1
+    turns: int = 0  # bot replies composed so far (used to derive per-turn randomness)
+    finished: bool = False
+    outcome: str | None = None  # completed | conceded | ended
+    used_lines: list[str] = field(default_factory=list)
+    user_claims: list[str] = field(default_factory=list)
+    rebutted: dict[str, list[str]] = field(default_factory=dict)  # user claim -> rebuttal ids
+    bot_claims: list[str] = field(default_factory=list)
+    attacked: dict[str, list[str]] = field(default_factory=dict)  # bot claim -> user claim ids / "direct"
+    defended: dict[str, list[str]] = field(default_factory=dict)  # bot claim -> counter ids
+    conceded_points: list[str] = field(default_factory=list)  # bot claims the bot gave up
+    acknowledged: list[str] = field(default_factory=list)  # bot-side claims the user made
+    sources_cited: list[str] = field(default_factory=list)
+    figures_cited: int = 0
+    warnings: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DebateState:
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyPart:
+    """One piece of a reply: what it does, which claim it is about, the topic line used."""
+
+    role: str  # opening | rebut | defend | concede | acknowledge | advance | repeat | kind | closing | system
+    text: str
+    claim: str | None = None
+    line: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    parts: tuple[ReplyPart, ...]
+    kind: str | None = None  # the user message's kind when it made no claim
+    counted: bool = True  # the user message used up a turn
+    finished: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.parts if p.text)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(p.line for p in self.parts if p.line)
+
+    @property
+    def claims(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.claim for p in self.parts if p.claim))
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The result of one user message: the analysis, the new state and the reply."""
+
+    state: DebateState
+    reply: Reply
+    match: Match | None
+    phase: str
+    round: int
+
+
+class DebateEngine:
+    def __init__(self, topic: Topic, matcher: Matcher | None = None, turn_limit: int | None = None):
+        self.topic = topic
+        self.matcher = matcher or Matcher(topic)
+        self.turn_limit = turn_limit or topic.format.turn_length_limit
+
+    # ------------------------------------------------------------------ lifecycle
+    def new_state(self, user_side: str, seed: int, rebuttal_rounds: int | None = None) -> DebateState:
+        ids = [s.id for s in self.topic.sides]
+        if user_side not in ids:
+            from .errors import UnknownSide
+
+            raise UnknownSide(user_side, ids)
+        rounds = rebuttal_rounds or next((p.rounds for p in self.topic.format.phases if p.id == "rebuttal"), 3)
+        return DebateState(self.topic.id, user_side, self.topic.other_side(user_side), seed, rounds)
+
+    def opening(self, state: DebateState) -> tuple[DebateState, Reply]:
+        """The bot's opening case, posted when the debate starts."""
+        st = _copy(state)
+        rng = self._rng(st, "opening")
+        side = self.topic.side(st.bot_side)
+        parts = [ReplyPart("system", rng.choice(P.OPENING_INTRO).format(side=side.name))]
+        first = self._pick_new_claim(st, rng, prefer=())
+        if first:
+            parts.append(self._advance(st, first, rng, intro=False))
+            second = self._pick_new_claim(st, rng, prefer=())
+            if second:
+                parts.append(self._advance(st, second, rng, intro_list=P.OPENING_SECOND))
+        parts.append(ReplyPart("system", f"_{self.short_status(st)}. Your opening statement?_"))
+        st.turns += 1
+        return st, Reply(tuple(parts), counted=False)
+
+    def respond(self, state: DebateState, text: str) -> Turn:
+        """The bot's answer to one user message (state is not modified; a new one is returned)."""
+        st = _copy(state)
+        phase, rnd = self.phase(st).id, st.round_in_phase
+        if st.finished:
+            return Turn(
+                st,
+                Reply(
+                    (ReplyPart("system", P.STATUS_FINISHED.format(outcome=st.outcome)),), counted=False, finished=True
+                ),
+                None,
+                phase,
+                rnd,
+            )
+        limit = self.turn_limit
+        if len(text) > limit:
+            msg = P.TOO_LONG[0].format(n=f"{len(text):,}", limit=f"{limit:,}")
+            return Turn(st, Reply((ReplyPart("system", msg),), kind="too_long", counted=False), None, phase, rnd)
+        match = self.matcher.match(text)
+        rng = self._rng(st, "turn")
+        st.turns += 1
+        in_closing = phase == "closing"
+        if not match.claims and not (in_closing and match.kind == "unclear"):
+            return Turn(st, self._kind_reply(st, match, rng), match, phase, rnd)
+
+        for sid in match.sources:
+            if sid not in st.sources_cited:
+                st.sources_cited.append(sid)
+        st.figures_cited += len(_FIGURE_RE.findall(text))
+        parts: list[ReplyPart] = []
+        for claim_id in match.claims[:MAX_CLAIMS_ANSWERED]:
+            parts.extend(self._answer_claim(st, self.topic.claim(claim_id), match, rng))
+        if in_closing:
+            if not match.claims:
+                parts.append(ReplyPart("system", P.UNCLEAR_CLOSING_OK))
+            parts.extend(self._closing(st, rng))
+            st.finished, st.outcome = True, "completed"
+            return Turn(st, Reply(tuple(parts), finished=True), match, phase, rnd)
+        prefer = self._relevant_bot_claims(match)
+        new = self._pick_new_claim(st, rng, prefer)
+        if new:
+            parts.append(self._advance(st, new, rng))
+        self._next_round(st)
+        parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
+        return Turn(st, Reply(tuple(parts)), match, phase, rnd)
+
+    def command(self, state: DebateState, name: str) -> tuple[DebateState, Reply]:
+        """/concede, /end, /status, /help. Commands never use up a turn."""
+        st = _copy(state)
+        if name == "help":
+            return st, Reply((ReplyPart("system", P.HELP),), counted=False)
+        if name == "status" or st.finished:
+            return st, Reply((ReplyPart("system", self.status(st)),), counted=False, finished=st.finished)
+        if name in ("concede", "end"):
+            st.finished, st.outcome = True, "conceded" if name == "concede" else "ended"
+            msg = P.USER_CONCEDED if name == "concede" else P.USER_ENDED
+            return st, Reply((ReplyPart("system", msg),), counted=False, finished=True)
+        raise ValueError(f"unknown command {name!r}; commands are {', '.join(COMMANDS)}")
+
+    # ------------------------------------------------------------------ state helpers
+    def phase(self, st: DebateState):
+        phases = self.topic.format.with_rebuttal_rounds(st.rebuttal_rounds).phases
+        return phases[min(st.phase_index, len(phases) - 1)]
+
+    def phases(self, st: DebateState):
+        return self.topic.format.with_rebuttal_rounds(st.rebuttal_rounds).phases
+
+    def turns_left(self, st: DebateState) -> int:
+        if st.finished:
+            return 0
+        phases = self.phases(st)
+        left = phases[st.phase_index].rounds - st.round_in_phase + 1
+        return left + sum(p.rounds for p in phases[st.phase_index + 1 :])
+
+    def status(self, st: DebateState) -> str:
+        if st.finished:
+            return P.STATUS_FINISHED.format(outcome=st.outcome)
+        ph = self.phase(st)
+        return P.STATUS.format(
+            phase=ph.name,
+            round=st.round_in_phase,
+            rounds=ph.rounds,
+            left=self.turns_left(st),
+            user_side=self.topic.side(st.user_side).name,
+            bot_side=self.topic.side(st.bot_side).name,
+        )
+
+    def short_status(self, st: DebateState) -> str:
+        ph = self.phase(st)
+        left = self.turns_left(st)
+        return P.SHORT_STATUS.format(
+            phase=ph.name, round=st.round_in_phase, rounds=ph.rounds, left=left, s="" if left == 1 else "s"
+        )
+
+    def _next_round(self, st: DebateState) -> None:
+        phases = self.phases(st)
+        if st.round_in_phase < phases[st.phase_index].rounds:
+            st.round_in_phase += 1
+        elif st.phase_index < len(phases) - 1:
+            st.phase_index += 1
+            st.round_in_phase = 1
+
+    def _rng(self, st: DebateState, salt: str) -> random.Random:
+        return random.Random(f"{st.seed}:{st.turns}:{salt}")
+
+    # ------------------------------------------------------------------ composing
+    def _answer_claim(self, st: DebateState, claim: Claim, match: Match, rng: random.Random) -> list[ReplyPart]:
+        if claim.side == st.user_side:
+            if claim.id not in st.user_claims:
+                st.user_claims.append(claim.id)
+            target = self._attacked_bot_claim(st, claim.id)
+            if target is not None:
+                st.attacked.setdefault(target.id, []).append(claim.id)
+                part = self._defend(st, target, rng, via=claim.id)
+                if part.line:
+                    st.rebutted.setdefault(claim.id, []).append(part.line)
+                    return [part]
+                # no defence left: concede that point, then still answer the user's own claim
+                return [part, self._rebut(st, claim, rng)]
+            return [self._rebut(st, claim, rng)]
+        # a claim of the bot's own side
+        if match.attacks:
+            if claim.id not in st.bot_claims:
+                return [self._advance(st, claim, rng, intro_list=P.DEFEND_INTRO)]
+            if claim.id in st.conceded_points:
+                return [ReplyPart("repeat", P.ALREADY_CONCEDED.format(claim=claim.title), claim.id)]
+            st.attacked.setdefault(claim.id, []).append("direct")
+            return [self._defend(st, claim, rng, via=None)]
+        if claim.id not in st.acknowledged:
+            st.acknowledged.append(claim.id)
+        return [ReplyPart("acknowledge", rng.choice(P.ACKNOWLEDGE).format(claim=claim.title), claim.id)]
+
+    def _attacked_bot_claim(self, st: DebateState, user_claim: str) -> Claim | None:
+        """The bot claim already in play that this user claim answers (its rebuttals draw on it)."""
+        for bot_id in reversed(st.bot_claims):
+            if bot_id in st.conceded_points:
+                continue
+            bot_claim = self.topic.claim(bot_id)
+            if any(user_claim in r.draws_on for r in bot_claim.rebuttals):
+                return bot_claim
+        return None
+
+    def _rebut(self, st: DebateState, claim: Claim, rng: random.Random) -> ReplyPart:
+        unused = [r for r in claim.rebuttals if r.id not in st.used_lines]
+        if not unused:
+            return ReplyPart("repeat", rng.choice(P.ALREADY_ANSWERED).format(claim=claim.title), claim.id)
+        # prefer a rebuttal drawing on claims the bot already made, then the seeded choice
+        in_play = [r for r in unused if set(r.draws_on) & set(st.bot_claims)]
+        reb = rng.choice(in_play or unused)
+        st.used_lines.append(reb.id)
+        st.rebutted.setdefault(claim.id, []).append(reb.id)
+        intro = rng.choice(P.REBUT_INTRO).format(claim=claim.title)
+        return ReplyPart("rebut", f"{intro} {reb.text}{self._cite(reb.sources)}", claim.id, reb.id, reb.sources)
+
+    def _defend(self, st: DebateState, claim: Claim, rng: random.Random, via: str | None) -> ReplyPart:
+        unused = [c for c in claim.counter_rebuttals if c.id not in st.used_lines]
+        if via is not None:
+            answering = {r.id for r in claim.rebuttals if via in r.draws_on}
+            unused = [c for c in unused if c.answers in answering] or unused
+        if not unused:
+            if claim.id not in st.conceded_points:
+                st.conceded_points.append(claim.id)
+            return ReplyPart("concede", rng.choice(P.CONCEDE_POINT).format(claim=claim.title), claim.id)
+        counter = unused[0] if via is not None else rng.choice(unused)
+        st.used_lines.append(counter.id)
+        st.defended.setdefault(claim.id, []).append(counter.id)
+        intro = rng.choice(P.DEFEND_INTRO).format(claim=claim.title)
+        return ReplyPart(
+            "defend", f"{intro} {counter.text}{self._cite(counter.sources)}", claim.id, counter.id, counter.sources
+        )
+
+    def _advance(
+        self, st: DebateState, claim: Claim, rng: random.Random, intro: bool = True, intro_list: list[str] | None = None
+    ) -> ReplyPart:
+        unused = [a for a in claim.arguments if a.id not in st.used_lines]
+        arg: Line = rng.choice(unused or list(claim.arguments))
+        st.used_lines.append(arg.id)
+        if claim.id not in st.bot_claims:
+            st.bot_claims.append(claim.id)
+        head = ""
+        if intro or intro_list:
+            head = rng.choice(intro_list or P.ADVANCE_INTRO).format(claim=claim.title) + " "
+        else:
+            head = f"**{claim.title}.** "
+        return ReplyPart("advance", f"{head}{arg.text}{self._cite(arg.sources)}", claim.id, arg.id, arg.sources)
+
+    def _relevant_bot_claims(self, match: Match) -> tuple[str, ...]:
+        """Bot claims that answer what the user just said (drawn on by rebuttals of the user's claims)."""
+        out: list[str] = []
+        for cid in match.claims:
+            claim = self.topic.claim(cid)
+            for reb in claim.rebuttals:
+                out.extend(d for d in reb.draws_on if d not in out)
+        return tuple(out)
+
+    def _pick_new_claim(self, st: DebateState, rng: random.Random, prefer: tuple[str, ...]) -> Claim | None:
+        fresh = [c for c in self.topic.claims_of(st.bot_side) if c.id not in st.bot_claims]
+        if not fresh:
+            return None
+        preferred = [c for c in fresh if c.id in prefer]
+        pool = preferred or fresh
+        top = max(c.strength for c in pool)
+        return rng.choice([c for c in pool if c.strength == top])
+
+    def _closing(self, st: DebateState, rng: random.Random) -> list[ReplyPart]:
+        title = self._titles
+        standing = [c for c in st.bot_claims if c not in st.attacked and c not in st.conceded_points]
+        defended = [c for c in st.bot_claims if c in st.attacked and c not in st.conceded_points]
+        lines = [rng.choice(P.CLOSING_INTRO)]
+        if standing:
+            lines.append(P.CLOSING_STANDING.format(claims=title(standing)))
+        if defended:
+            lines.append(P.CLOSING_ANSWERED.format(claims=title(defended)))
+        if st.conceded_points:
+            lines.append(P.CLOSING_CONCEDED.format(claims=title(st.conceded_points)))
+        if st.rebutted:
+            lines.append(P.CLOSING_REBUTTED.format(claims=title(list(st.rebutted))))
+        elif not st.user_claims:
+            lines.append(P.CLOSING_NOTHING)
+        lines.append(rng.choice(P.CLOSING_END).format(motion=self.topic.motion))
+        return [ReplyPart("closing", " ".join(lines))]
+
+    def _titles(self, ids: list[str]) -> str:
+        names = [f"\u201c{self.topic.claim(i).title}\u201d" for i in ids]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def _kind_reply(self, st: DebateState, match: Match, rng: random.Random) -> Reply:
+        kind = match.kind or "unclear"
+        if kind == "abuse":
+            st.warnings += 1
+        replies = self.topic.kinds[kind].replies
+        unused = [r for r in replies if r.id not in st.used_lines]
+        line = rng.choice(unused) if unused else replies[(st.turns - 1) % len(replies)]
+        if unused:
+            st.used_lines.append(line.id)
+        text = line.text.format_map(
+            _SafeDict(
+                motion=self.topic.motion,
+                status=self.status(st),
+                limit=self.turn_limit,
+                user_side=self.topic.side(st.user_side).name,
+                bot_side=self.topic.side(st.bot_side).name,
+            )
+        )
+        part = ReplyPart("kind", f"{text}{self._cite(line.sources)}", None, line.id, line.sources)
+        return Reply((part,), kind=kind, counted=False)
+
+    def _cite(self, sources: tuple[str, ...]) -> str:
+        ref = self.topic.cite(sources)
+        return f" {ref}" if ref else ""
+
+
+class _SafeDict(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _copy(st: DebateState) -> DebateState:
+    return DebateState.from_dict(st.to_dict())
+
+
+__all__ = ["COMMANDS", "DebateEngine", "DebateState", "Reply", "ReplyPart", "Turn"]

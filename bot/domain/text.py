@@ -1,0 +1,79 @@
+"""Text normalisation shared by the matcher: folding, tokens, stems, stopwords."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_INVISIBLE = dict.fromkeys(  # zero-width, direction marks, soft hyphen
+    [
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0x2060,
+        0xFEFF,
+        0x202A,
+        0x202B,
+        0x202C,
+        0x202D,
+        0x202E,
+        0x2066,
+        0x2067,
+        0x2068,
+        0x2069,
+        0x00AD,
+    ]  # fmt: skip
+)
+
+STOPWORDS = frozenset(
+    (
+        "a about above after again all also am an and any are aren as at be been before being below between "
+        "both but by can could did do does doing down during each few for from further had has have having he "
+        "her here hers herself him himself his how i if in into is it its itself just let me more most my "
+        "myself of off on once only or other our ours ourselves out over own same she should so some such "
+        "than that the their theirs them themselves then there these they this those through to too under "
+        "until up very was we were what when where which while who whom why will with would you your yours "
+        "yourself yourselves s t d ll m re ve y im ive id youre hes shes its thats theres dont doesnt didnt "
+        "isnt wasnt werent cant couldnt wouldnt shouldnt wont u ur ya yeah yes lol lmao tbh imo imho idk like "
+        "really actually basically literally just gonna wanna kinda sorta bc cuz cause coz thing things stuff "
+        "guy guys dude got get gets getting think thought mean means say said says sure well ok okay one ones "
+        "way much many even still though tho alot lot also pretty quite bit whole every "
+    ).split()
+)
+NEGATIONS = frozenset(
+    "not no never nah nope wasnt isnt didnt doesnt dont werent cant couldnt wrong false myth overrated "
+    "nonsense hardly".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and invisible characters, unify apostrophes."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # "stalin's" -> "stalin", "didn't" -> "didnt": drop apostrophes inside words
+    return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text)
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, stopwords included (order kept)."""
+    return _TOKEN_RE.findall(fold(text))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    if word.isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,168 @@
+"""Typed topic model: what a validated topic file turns into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("offtopic", "meta", "abuse", "denial", "injection", "unclear")
+PHASES = ("opening", "rebuttal", "closing")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    citation: str
+    url: str | None = None
+    cues: tuple[str, ...] = ()
+
+    def short(self) -> str:
+        """A short reference such as "Khrushchev 1956"."""
+        author = self.citation.split(",")[0].split(".")[0].strip().strip("'\"")
+        year = next((p for p in self.id.split("-") if p.isdigit() and len(p) == 4), "")
+        return f"{author} {year}".strip() if len(author) <= 40 else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Something the bot can say: an argument, a rebuttal, a counter-rebuttal or a kind reply."""
+
+    id: str
+    text: str
+    sources: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuttal:
+    id: str
+    text: str
+    draws_on: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+    @property
+    def line(self) -> Line:
+        return Line(self.id, self.text, self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class CounterRebuttal:
+    id: str
+    answers: str
+    text: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def line(self) -> Line:
+        return Line(self.id, self.text, self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    side: str
+    title: str
+    arguments: tuple[Line, ...]
+    cues: tuple[str, ...]
+    rebuttals: tuple[Rebuttal, ...]
+    counter_rebuttals: tuple[CounterRebuttal, ...]
+    strength: int = 3
+
+    def sources(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for arg in self.arguments:
+            for s in arg.sources:
+                seen.setdefault(s, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str
+    name: str
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    phases: tuple[Phase, ...] = (
+        Phase("opening", "Opening statements", 1),
+        Phase("rebuttal", "Rebuttal", 3),
+        Phase("closing", "Closing statements", 1),
+    )
+    turn_length_limit: int = 1500
+
+    @property
+    def total_rounds(self) -> int:
+        return sum(p.rounds for p in self.phases)
+
+    def with_rebuttal_rounds(self, rounds: int) -> Format:
+        phases = tuple(Phase(p.id, p.name, rounds) if p.id == "rebuttal" else p for p in self.phases)
+        return Format(phases, self.turn_length_limit)
+
+
+@dataclass(frozen=True, slots=True)
+class KindReplies:
+    kind: str
+    replies: tuple[Line, ...]
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DisputedPoint:
+    topic: str
+    claims: tuple[str, ...]
+    positions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    motion: str
+    sides: tuple[Side, Side]
+    sources: dict[str, Source]
+    claims: tuple[Claim, ...]
+    kinds: dict[str, KindReplies]
+    format: Format = field(default_factory=Format)
+    scope: str = ""
+    ground_rules: tuple[str, ...] = ()
+    disputed_points: tuple[DisputedPoint, ...] = ()
+    content_hash: str = ""
+    path: str = ""
+    _by_id: dict[str, Claim] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {c.id: c for c in self.claims})
+
+    def side(self, side_id: str) -> Side:
+        for s in self.sides:
+            if s.id == side_id:
+                return s
+        raise KeyError(side_id)
+
+    def other_side(self, side_id: str) -> str:
+        a, b = self.sides
+        return b.id if side_id == a.id else a.id
+
+    def claim(self, claim_id: str) -> Claim:
+        return self._by_id[claim_id]
+
+    def has_claim(self, claim_id: str) -> bool:
+        return claim_id in self._by_id
+
+    def claims_of(self, side_id: str) -> tuple[Claim, ...]:
+        return tuple(c for c in self.claims if c.side == side_id)
+
+    def disputes_for(self, claim_id: str) -> tuple[DisputedPoint, ...]:
+        return tuple(d for d in self.disputed_points if claim_id in d.claims)
+
+    def cite(self, source_ids: tuple[str, ...] | list[str]) -> str:
+        """Short references for a list of source ids, e.g. "(Khrushchev 1956; Conquest 1990)"."""
+        refs = [self.sources[s].short() for s in source_ids if s in self.sources]
+        return f"({'; '.join(refs)})" if refs else ""

@@ -1,0 +1,228 @@
+"""Transcript exports: Markdown, JSON, CSV and a self-contained HTML page (no JavaScript)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+
+from .domain.records import DebateRecord, TurnRecord
+from .domain.scorecard import Scorecard, render_scorecard
+from .domain.topic import Topic
+
+FORMATS = ("md", "json", "csv", "html")
+
+
+def export(fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return {"md": to_markdown, "json": to_json, "csv": to_csv, "html": to_html}[fmt](topic, debate, turns, card)
+
+
+def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
+    return "Counterpoint" if turn.speaker == "bot" else (turn.author or debate.user_name or "user")
+
+
+def _detected(topic: Topic, turn: TurnRecord) -> str:
+    if turn.speaker == "user":
+        if turn.claims:
+            return ", ".join(f"{_title(topic, c)} ({s:.1f})" for c, s in zip(turn.claims, turn.scores, strict=False))
+        return turn.kind or ""
+    return ", ".join(turn.lines)
+
+
+def _title(topic: Topic, claim_id: str) -> str:
+    return topic.claim(claim_id).title if topic.has_claim(claim_id) else claim_id
+
+
+def header(topic: Topic, debate: DebateRecord) -> list[tuple[str, str]]:
+    return [
+        ("Debate", str(debate.id)),
+        ("Motion", topic.motion),
+        (
+            debate.user_name or "User",
+            topic.side(debate.user_side).name if _has_side(topic, debate.user_side) else debate.user_side,
+        ),
+        ("Counterpoint", topic.side(debate.bot_side).name if _has_side(topic, debate.bot_side) else debate.bot_side),
+        ("Status", debate.status),
+        ("Seed", str(debate.seed)),
+        ("Started", debate.created_at),
+    ]
+
+
+def _has_side(topic: Topic, side: str) -> bool:
+    return any(s.id == side for s in topic.sides)
+
+
+def to_markdown(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+    out = [f"# {topic.motion}", ""]
+    out += [f"- **{k}:** {v}" for k, v in header(topic, debate)[2:]]
+    out += ["", "## Transcript", ""]
+    for t in turns:
+        note = _detected(topic, t) if t.speaker == "user" else ""
+        out.append(f"### {t.number}. {_speaker(debate, t)} · {t.phase} {t.round}" + (f" · _{note}_" if note else ""))
+        out += ["", t.text, ""]
+    out += ["## Scorecard", "", render_scorecard(topic, card), "", "## Sources", ""]
+    for sid in _sources_used(turns, card):
+        src = topic.sources.get(sid)
+        if src:
+            out.append(f"- {src.citation}" + (f" <{src.url}>" if src.url else ""))
+    return "\n".join(out) + "\n"
+
+
+def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+    data = {
+        "debate": {
+            "id": debate.id,
+            "topic_id": debate.topic_id,
+            "topic_hash": debate.topic_hash,
+            "motion": topic.motion,
+            "user_side": debate.user_side,
+            "bot_side": debate.bot_side,
+            "seed": debate.seed,
+            "status": debate.status,
+            "platform": debate.platform,
+            "user_id": debate.user_id,
+            "user_name": debate.user_name,
+            "created_at": debate.created_at,
+            "finished_at": debate.finished_at,
+        },
+        "turns": [
+            {
+                "number": t.number,
+                "speaker": t.speaker,
+                "author": t.author,
+                "phase": t.phase,
+                "round": t.round,
+                "text": t.text,
+                "kind": t.kind,
+                "counted": t.counted,
+                "claims": list(t.claims),
+                "scores": list(t.scores),
+                "lines": list(t.lines),
+                "roles": list(t.roles),
+                "sources": list(t.sources),
+                "created_at": t.created_at,
+            }
+            for t in turns
+        ],
+        "scorecard": card.as_dict(),
+        "sources": {
+            sid: {"citation": topic.sources[sid].citation, "url": topic.sources[sid].url}
+            for sid in _sources_used(turns, card)
+            if sid in topic.sources
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "debate_id",
+            "number",
+            "speaker",
+            "author",
+            "phase",
+            "round",
+            "kind",
+            "counted",
+            "claims",
+            "scores",
+            "lines",
+            "sources",
+            "text",
+            "created_at",
+        ]
+    )
+    for t in turns:
+        w.writerow(
+            [
+                debate.id,
+                t.number,
+                t.speaker,
+                t.author,
+                t.phase,
+                t.round,
+                t.kind or "",
+                int(t.counted),
+                " ".join(t.claims),
+                " ".join(f"{s:.3f}" for s in t.scores),
+                " ".join(t.lines),
+                " ".join(t.sources),
+                _csv_safe(t.text),
+                t.created_at,
+            ]
+        )
+    return buf.getvalue()
+
+
+def _csv_safe(text: str) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
+
+
+def _inline(text: str) -> str:
+    escaped = html.escape(text)
+    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
+    return _ITALIC.sub(r"<em>\1</em>", escaped)
+
+
+def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+    e = html.escape
+    rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in header(topic, debate)[2:])
+    items = []
+    for t in turns:
+        who = "bot" if t.speaker == "bot" else "user"
+        paras = "".join(f"<p>{_inline(p)}</p>" for p in t.text.split("\n\n"))
+        detected = _detected(topic, t) if t.speaker == "user" else ""
+        meta = f"<span class=meta>{e(t.phase)} {t.round}" + (f" · {e(detected)}" if detected else "") + "</span>"
+        items.append(
+            f'<article class="turn {who}" id="t{t.number}"><h3>{e(_speaker(debate, t))} {meta}</h3>{paras}</article>'
+        )
+    card_html = "".join(f"<p>{_inline(line.lstrip('- '))}</p>" for line in render_scorecard(topic, card).splitlines())
+    sources = []
+    for sid in _sources_used(turns, card):
+        src = topic.sources.get(sid)
+        if src:
+            cite = e(src.citation)
+            sources.append(
+                f'<li id="src-{e(sid)}">' + (f'<a href="{e(src.url)}">{cite}</a>' if src.url else cite) + "</li>"
+            )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Debate {debate.id}: {e(topic.motion)}</title>
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem;color:#111}}
+dl{{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}} dt{{font-weight:600}}
+.turn{{border-left:4px solid #999;padding:.2rem .8rem;margin:1rem 0}}
+.turn.bot{{border-color:#b03030;background:#fbf3f3}}
+.turn.user{{border-color:#2a5db0;background:#f3f6fb}} .meta{{font-weight:400;color:#555;font-size:.85em}}
+@media print{{.turn{{break-inside:avoid}} body{{max-width:none}}}}
+</style></head><body>
+<h1>{e(topic.motion)}</h1><dl>{rows}</dl>
+<h2>Transcript</h2>{"".join(items)}
+<h2>Scorecard</h2><section class=scorecard>{card_html}</section>
+<h2>Sources</h2><ol>{"".join(sources)}</ol>
+</body></html>
+"""
+
+
+def _sources_used(turns: list[TurnRecord], card: Scorecard) -> list[str]:
+    seen: dict[str, None] = {}
+    for t in turns:
+        for s in t.sources:
+            seen.setdefault(s, None)
+    for r in card.missed:
+        for s in r.sources[:3]:
+            seen.setdefault(s, None)
+    return list(seen)

@@ -1,0 +1,202 @@
+"""The application service: debates as the adapters (terminal, Discord, web) see them.
+
+It joins the pure engine to the store: load state, let the engine answer, commit the user turn and
+the reply in one transaction, and only then hand the reply back to be shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+
+from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
+from .domain.errors import DebateFinished, UnknownSide
+from .domain.records import DebateRecord, NewDebate, TurnDraft
+from .domain.scorecard import Scorecard, build_scorecard
+from .domain.topic import Topic
+from .storage.base import Store
+from .topics import TopicLibrary
+
+log = logging.getLogger(__name__)
+MAX_REBUTTAL_ROUNDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an adapter shows after a user message or command."""
+
+    debate: DebateRecord
+    reply: Reply
+    scorecard: Scorecard | None = None
+    match_claims: tuple[str, ...] = ()
+
+
+class DebateService:
+    def __init__(
+        self, library: TopicLibrary, store: Store, *, default_rounds: int | None = None, turn_limit: int | None = None
+    ):
+        self.library = library
+        self.store = store
+        self.default_rounds = default_rounds
+        self.turn_limit = turn_limit
+        self._engines: dict[str, DebateEngine] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def engine(self, topic_id: str) -> DebateEngine:
+        engine = self._engines.get(topic_id)
+        if engine is None:
+            engine = DebateEngine(self.library.get(topic_id), turn_limit=self.turn_limit)
+            self._engines[topic_id] = engine
+        return engine
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.library.get(topic_id)
+
+    # ------------------------------------------------------------------ commands
+    async def start(
+        self,
+        topic_id: str | None,
+        side: str | None,
+        *,
+        seed: int | None = None,
+        rounds: int | None = None,
+        user_id: str = "local",
+        user_name: str = "you",
+        platform: str = "terminal",
+        guild_id: str | None = None,
+        channel_id: str | None = None,
+        thread_id: str | None = None,
+    ) -> Outcome:
+        topic = self.library.get(topic_id)
+        engine = self.engine(topic.id)
+        seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+        side_ids = [s.id for s in topic.sides]
+        if side in (None, "", "random"):
+            side = random.Random(seed).choice(side_ids)
+        if side not in side_ids:
+            raise UnknownSide(side, side_ids)
+        rounds = rounds or self.default_rounds
+        if rounds is not None and not 1 <= rounds <= MAX_REBUTTAL_ROUNDS:
+            raise ValueError(f"rounds must be between 1 and {MAX_REBUTTAL_ROUNDS}")
+        state = engine.new_state(side, seed, rounds)
+        state, reply = engine.opening(state)
+        opening = self._bot_turn(engine, state, reply, "opening", 0)
+        record = await self.store.create_debate(
+            NewDebate(
+                topic.id,
+                topic.content_hash,
+                state.user_side,
+                state.bot_side,
+                seed,
+                state.rebuttal_rounds,
+                platform,
+                user_id,
+                user_name,
+                guild_id,
+                channel_id,
+                thread_id,
+            ),
+            state.to_dict(),
+            opening,
+        )
+        log.info("debate %s started: topic %s, user side %s, seed %s", record.id, topic.id, side, seed)
+        return Outcome(record, reply)
+
+    async def say(
+        self, debate_id: int, text: str, *, author: str = "", message_id: str | None = None
+    ) -> Outcome | None:
+        """A user message: the bot's answer, committed (with the message) before it is returned.
+
+        An empty or whitespace-only message is ignored (None, nothing stored).
+        """
+        if not text or not text.strip():
+            return None
+        async with self._lock(debate_id):
+            record = await self.store.get_debate(debate_id)
+            if not record.active:
+                raise DebateFinished(debate_id)
+            engine = self.engine(record.topic_id)
+            state = DebateState.from_dict(record.state)
+            turn: Turn = engine.respond(state, text)
+            user = TurnDraft(
+                "user",
+                text,
+                turn.phase,
+                turn.round,
+                author or record.user_name,
+                kind=turn.reply.kind,
+                counted=turn.reply.counted,
+                claims=turn.match.claims if turn.match else (),
+                scores=turn.match.scores if turn.match else (),
+                sources=turn.match.sources if turn.match else (),
+                message_id=message_id,
+            )
+            bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
+            status = turn.state.outcome if turn.state.finished else "active"
+            await self.store.record_exchange(debate_id, [user, bot], turn.state.to_dict(), status or "completed")
+            record = await self.store.get_debate(debate_id)
+            card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
+            return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
+
+    async def command(self, debate_id: int, name: str, *, author: str = "") -> Outcome:
+        if name not in COMMANDS:
+            raise ValueError(f"unknown command /{name}; commands: " + ", ".join("/" + c for c in COMMANDS))
+        async with self._lock(debate_id):
+            record = await self.store.get_debate(debate_id)
+            engine = self.engine(record.topic_id)
+            state = DebateState.from_dict(record.state)
+            new_state, reply = engine.command(state, name)
+            if name in ("concede", "end") and record.active:
+                ph = engine.phase(state)
+                drafts = [
+                    TurnDraft(
+                        "user",
+                        f"/{name}",
+                        ph.id,
+                        state.round_in_phase,
+                        author or record.user_name,
+                        kind="command",
+                        counted=False,
+                    ),
+                    self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
+                ]
+                await self.store.record_exchange(debate_id, drafts, new_state.to_dict(), new_state.outcome or "ended")
+                record = await self.store.get_debate(debate_id)
+            card = build_scorecard(engine.topic, new_state) if new_state.finished else None
+            return Outcome(record, reply, card)
+
+    async def scorecard(self, debate_id: int) -> Scorecard:
+        record = await self.store.get_debate(debate_id)
+        return build_scorecard(self.engine(record.topic_id).topic, DebateState.from_dict(record.state))
+
+    def status(self, record: DebateRecord) -> str:
+        return self.engine(record.topic_id).status(DebateState.from_dict(record.state))
+
+    def topic_changed(self, record: DebateRecord) -> bool:
+        return self.library.get(record.topic_id).content_hash != record.topic_hash
+
+    # ------------------------------------------------------------------ helpers
+    def _lock(self, debate_id: int) -> asyncio.Lock:
+        lock = self._locks.get(debate_id)
+        if lock is None:
+            lock = self._locks[debate_id] = asyncio.Lock()
+        return lock
+
+    @staticmethod
+    def _bot_turn(engine: DebateEngine, state: DebateState, reply: Reply, phase: str, rnd: int) -> TurnDraft:
+        sources = tuple(dict.fromkeys(s for p in reply.parts for s in p.sources))
+        return TurnDraft(
+            "bot",
+            reply.text,
+            phase,
+            rnd,
+            "counterpoint",
+            kind=reply.kind,
+            counted=reply.counted,
+            claims=reply.claims,
+            lines=reply.lines,
+            roles=tuple(p.role for p in reply.parts),
+            sources=sources,
+        )

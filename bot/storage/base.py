@@ -1,0 +1,47 @@
+"""The storage interface the service and adapters depend on."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..domain.errors import CounterpointError
+from ..domain.records import DebateRecord, NewDebate, TurnDraft, TurnRecord
+
+
+class DuplicateMessage(CounterpointError):
+    """A platform message that was already processed (a replay after a reconnect)."""
+
+    def __init__(self, message_id: str):
+        self.message_id = message_id
+        super().__init__(f"message {message_id} was already processed")
+
+
+class Store(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+        """Insert the debate, its participant and the bot's opening turn in one transaction."""
+
+    async def record_exchange(self, debate_id: int, turns: list[TurnDraft], state: dict, status: str) -> None:
+        """Append turns (a user turn and the bot's reply) and the new state in one transaction.
+
+        Raises DuplicateMessage (and stores nothing) when a turn's message_id was seen before.
+        """
+
+    async def get_debate(self, debate_id: int) -> DebateRecord: ...
+
+    async def list_debates(
+        self,
+        *,
+        status: str | None = None,
+        user_id: str | None = None,
+        topic_id: str | None = None,
+        platform: str | None = None,
+        limit: int = 100,
+    ) -> list[DebateRecord]: ...
+
+    async def turns(self, debate_id: int) -> list[TurnRecord]: ...
+
+    async def has_message(self, message_id: str) -> bool: ...

@@ -1,0 +1,293 @@
+"""SQLite storage (aiosqlite): numbered migrations, WAL, one transaction per exchange."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from ..domain.errors import DebateNotFound
+from ..domain.records import DebateRecord, NewDebate, TurnDraft, TurnRecord
+from .base import DuplicateMessage
+
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
+
+_DEBATE_COLS = """d.id, d.topic_id, d.topic_hash, d.user_side, d.bot_side, d.seed, d.rebuttal_rounds, d.status,
+    d.platform, p.user_id, p.display_name, d.guild_id, d.channel_id, d.thread_id, d.state, d.created_at,
+    d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id)"""
+_DEBATE_FROM = "debates d LEFT JOIN participants p ON p.debate_id = d.id AND p.role = 'debater'"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every file in migrations/, in order."""
+    out = []
+    for entry in resources.files(__package__).joinpath("migrations").iterdir():
+        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    out.sort()
+    versions = [v for v, _, _ in out]
+    if versions != list(range(1, len(out) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps; found {versions}")
+    return out
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+
+    async def __aenter__(self) -> SQLiteStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not open")
+        return self._db
+
+    async def open(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        for pragma in PRAGMAS:
+            await self._db.execute(pragma)
+        await self.migrate()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("PRAGMA user_version") as cur:
+            return (await cur.fetchone())[0]
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than PRAGMA user_version, each in its own transaction."""
+        current = await self.schema_version()
+        known = migrations()
+        if current > len(known):
+            raise RuntimeError(
+                f"database {self.path} has schema version {current}, newer than this "
+                f"Counterpoint knows ({len(known)}); upgrade Counterpoint"
+            )
+        for version, _name, sql in known:
+            if version <= current:
+                continue
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(sql):
+                    await self.db.execute(statement)
+                await self.db.execute(f"PRAGMA user_version = {version:d}")
+                await self.db.execute("COMMIT")
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+        return await self.schema_version()
+
+    # ------------------------------------------------------------------ writes
+    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+        ts = now()
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = await self.db.execute(
+                "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
+                " guild_id, channel_id, thread_id, state, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    new.topic_id,
+                    new.topic_hash,
+                    new.user_side,
+                    new.bot_side,
+                    new.seed,
+                    new.rebuttal_rounds,
+                    new.platform,
+                    new.guild_id,
+                    new.channel_id,
+                    new.thread_id,
+                    json.dumps(state),
+                    ts,
+                    ts,
+                ),
+            )
+            debate_id = cur.lastrowid
+            await self.db.execute(
+                "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)",
+                (debate_id, new.user_id, new.user_name, "debater", new.user_side),
+            )
+            await self._insert_turn(debate_id, 1, opening, ts)
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        return await self.get_debate(debate_id)
+
+    async def record_exchange(self, debate_id: int, turns: list[TurnDraft], state: dict, status: str) -> None:
+        ts = now()
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            async with self.db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM turns WHERE debate_id = ?", (debate_id,)
+            ) as cur:
+                number = (await cur.fetchone())[0]
+            for turn in turns:
+                number += 1
+                await self._insert_turn(debate_id, number, turn, ts)
+            finished = ts if status != "active" else None
+            cur = await self.db.execute(
+                "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?)"
+                " WHERE id = ?",
+                (json.dumps(state), status, ts, finished, debate_id),
+            )
+            if cur.rowcount != 1:
+                raise DebateNotFound(debate_id)
+            await self.db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            await self.db.execute("ROLLBACK")
+            dup = next((t.message_id for t in turns if t.message_id), None)
+            if dup and "message_id" in str(exc):
+                raise DuplicateMessage(dup) from None
+            raise
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+
+    async def _insert_turn(self, debate_id: int, number: int, t: TurnDraft, ts: str) -> None:
+        await self.db.execute(
+            "INSERT INTO turns (debate_id, number, phase, round, speaker, author, text, kind, counted, claims,"
+            " scores, lines, roles, sources, message_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                debate_id,
+                number,
+                t.phase,
+                t.round,
+                t.speaker,
+                t.author,
+                t.text,
+                t.kind,
+                int(t.counted),
+                json.dumps(list(t.claims)),
+                json.dumps(list(t.scores)),
+                json.dumps(list(t.lines)),
+                json.dumps(list(t.roles)),
+                json.dumps(list(t.sources)),
+                t.message_id,
+                ts,
+            ),
+        )
+
+    # ------------------------------------------------------------------ reads
+    async def get_debate(self, debate_id: int) -> DebateRecord:
+        async with self.db.execute(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = ?", (debate_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            raise DebateNotFound(debate_id)
+        return _debate(row)
+
+    async def list_debates(
+        self,
+        *,
+        status: str | None = None,
+        user_id: str | None = None,
+        topic_id: str | None = None,
+        platform: str | None = None,
+        limit: int = 100,
+    ) -> list[DebateRecord]:
+        where, args = [], []
+        for col, value in (
+            ("d.status", status),
+            ("p.user_id", user_id),
+            ("d.topic_id", topic_id),
+            ("d.platform", platform),
+        ):
+            if value is not None:
+                where.append(f"{col} = ?")
+                args.append(value)
+        sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.id DESC LIMIT ?"
+        async with self.db.execute(sql, (*args, limit)) as cur:
+            return [_debate(r) for r in await cur.fetchall()]
+
+    async def turns(self, debate_id: int) -> list[TurnRecord]:
+        async with self.db.execute(
+            "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
+            " lines, roles, sources, message_id, created_at FROM turns WHERE debate_id = ? ORDER BY number",
+            (debate_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            TurnRecord(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                bool(r[9]),
+                tuple(json.loads(r[10])),
+                tuple(json.loads(r[11])),
+                tuple(json.loads(r[12])),
+                tuple(json.loads(r[13])),
+                tuple(json.loads(r[14])),
+                r[15],
+                r[16],
+            )
+            for r in rows
+        ]
+
+    async def has_message(self, message_id: str) -> bool:
+        async with self.db.execute("SELECT 1 FROM turns WHERE message_id = ?", (message_id,)) as cur:
+            return await cur.fetchone() is not None
+
+    async def integrity_check(self) -> str:
+        async with self.db.execute("PRAGMA integrity_check") as cur:
+            return (await cur.fetchone())[0]
+
+
+def _debate(r) -> DebateRecord:
+    return DebateRecord(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9] or "",
+        r[10] or "",
+        r[11],
+        r[12],
+        r[13],
+        json.loads(r[14]),
+        r[15],
+        r[16],
+        r[17],
+        r[18],
+    )
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside strings in our migrations)."""
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

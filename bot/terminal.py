@@ -1,0 +1,133 @@
+"""The terminal adapter: a debate on stdin/stdout, interactive or piped (a scripted debate)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TextIO
+
+from .domain.errors import CounterpointError
+from .domain.records import DebateRecord
+from .domain.scorecard import render_scorecard
+from .domain.topic import Topic
+from .service import DebateService, Outcome
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
+
+
+class Terminal:
+    def __init__(self, service: DebateService, stdin: TextIO | None = None, stdout: TextIO | None = None):
+        self.service = service
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.interactive = self.stdin.isatty() and self.stdout.isatty()
+
+    # ------------------------------------------------------------------ output
+    def show(self, text: str = "") -> None:
+        if self.interactive:
+            text = _BOLD.sub("\033[1m\\1\033[0m", text)
+            text = _ITALIC.sub("\033[2m\\1\033[0m", text)
+        else:
+            text = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str | None:
+        if self.interactive:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            return None
+        if not self.interactive:
+            self.stdout.write(f"{prompt}{line.rstrip()}\n")
+        return line.rstrip("\n")
+
+    # ------------------------------------------------------------------ choosing
+    def choose_topic(self, topic_id: str | None) -> Topic:
+        topics = list(self.service.library.topics.values())
+        if topic_id or not self.interactive or len(topics) <= 1:
+            return self.service.library.get(topic_id)
+        self.show("Topics:")
+        for i, t in enumerate(topics, 1):
+            self.show(f"  {i}. {t.motion}  [{t.id}]")
+        while True:
+            answer = self.ask(f"Choose a topic [1-{len(topics)}, default 1]: ")
+            if answer is None or not answer.strip():
+                return topics[0]
+            if answer.strip().isdigit() and 1 <= int(answer) <= len(topics):
+                return topics[int(answer) - 1]
+            match = [t for t in topics if t.id == answer.strip()]
+            if match:
+                return match[0]
+
+    def choose_side(self, topic: Topic, side: str | None) -> str:
+        if side or not self.interactive:
+            return side or "random"
+        self.show(f"Motion: {topic.motion}")
+        for i, s in enumerate(topic.sides, 1):
+            self.show(f"  {i}. {s.name} ({s.id}): {s.description}")
+        self.show("  r. let Counterpoint choose")
+        while True:
+            answer = (self.ask("Your side [1/2/r, default r]: ") or "r").strip().lower()
+            if answer in ("", "r", "random"):
+                return "random"
+            if answer in ("1", "2"):
+                return topic.sides[int(answer) - 1].id
+            if answer in {s.id for s in topic.sides}:
+                return answer
+
+    # ------------------------------------------------------------------ the debate
+    async def new_debate(self, topic_id: str | None, side: str | None, rounds: int | None, seed: int | None) -> int:
+        topic = self.choose_topic(topic_id)
+        side = self.choose_side(topic, side)
+        outcome = await self.service.start(topic.id, side, seed=seed, rounds=rounds)
+        d = outcome.debate
+        self.show(f"Debate {d.id} · {topic.motion}")
+        self.show(f"You argue: {topic.side(d.user_side).name}. Counterpoint argues: {topic.side(d.bot_side).name}.")
+        for rule in topic.ground_rules[:1]:
+            self.show(f"Ground rule: {rule}")
+        self.show("Type your argument and press Enter. /help lists the commands.\n")
+        self.show(outcome.reply.text)
+        return await self.loop(d.id)
+
+    async def resume(self, record: DebateRecord) -> int:
+        topic = self.service.topic(record.topic_id)
+        self.show(f"Resuming debate {record.id} · {topic.motion}")
+        if self.service.topic_changed(record):
+            self.show("(Note: the topic file changed since this debate started.)")
+        turns = await self.service.store.turns(record.id)
+        for t in turns[-2:]:
+            who = "Counterpoint" if t.speaker == "bot" else "You"
+            self.show(f"{who}: {t.text}\n")
+        self.show(f"_{self.service.status(record)}_")
+        return await self.loop(record.id)
+
+    async def loop(self, debate_id: int) -> int:
+        while True:
+            line = self.ask("\nyou> ")
+            if line is None:
+                self.show(f"\nDebate {debate_id} is saved. Continue it with: counterpoint resume {debate_id}")
+                return 0
+            text = line.strip()
+            try:
+                if text.startswith("/") and text[1:].split(" ")[0].lower() in ("concede", "end", "status", "help"):
+                    outcome = await self.service.command(debate_id, text[1:].split(" ")[0].lower())
+                else:
+                    outcome = await self.service.say(debate_id, line)
+                    if outcome is None:
+                        continue
+            except CounterpointError as exc:
+                self.show(f"Sorry: {exc}")
+                return 1
+            self.show_outcome(outcome)
+            if not outcome.debate.active:
+                return 0
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        self.show(f"\ncounterpoint> {outcome.reply.text}")
+        if outcome.scorecard is not None:
+            topic = self.service.topic(outcome.debate.topic_id)
+            self.show("\n" + render_scorecard(topic, outcome.scorecard))
+            self.show(f"\nTranscript: counterpoint transcripts show {outcome.debate.id}")

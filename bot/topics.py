@@ -1,0 +1,124 @@
+"""Topic files on disk: read YAML safely and hand plain data to the domain validator."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .domain.errors import Problem, TopicError, UnknownTopic
+from .domain.schema import build_topic
+from .domain.topic import Topic
+
+MAX_TOPIC_BYTES = 2 * 1024 * 1024  # a rich topic is ~200 KB; refuse anything absurd before parsing
+MAX_ALIASES = 100  # YAML alias expansion ("billion laughs") is refused
+
+
+def default_topics_dir() -> Path:
+    """The installed debates/ (inside the wheel) or the source checkout's debates/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "debates", here.parent / "debates"):
+        if candidate.is_dir():
+            return candidate
+    return here / "debates"
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with many aliases (the classic YAML bomb)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases: refused (possible YAML bomb)")
+        return super().compose_node(parent, index)
+
+
+def load_topic_file(path: str | Path) -> Topic:
+    """Read, parse and validate one topic file; raise TopicError naming the file and field."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TopicError([Problem(name, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    if size > MAX_TOPIC_BYTES:
+        raise TopicError(
+            [
+                Problem(
+                    name, "", f"file too large ({size:,} bytes; a topic file may be at most {MAX_TOPIC_BYTES:,} bytes)"
+                )
+            ]
+        )
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TopicError([Problem(name, "", f"not UTF-8 text (byte {exc.start})")]) from None
+    except OSError as exc:
+        raise TopicError([Problem(name, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    return parse_topic_text(text, name)
+
+
+def parse_topic_text(text: str, name: str = "<topic>") -> Topic:
+    if not text.strip():
+        raise TopicError([Problem(name, "", "the file is empty; a topic needs id, motion, sides, sources, claims")])
+    try:
+        data = yaml.load(text, Loader=_LimitedLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = exc.problem or str(exc)
+        context = f" ({exc.context})" if exc.context else ""
+        raise TopicError([Problem(name, "", f"YAML syntax error at {where}: {problem}{context}")]) from None
+    except yaml.YAMLError as exc:
+        raise TopicError([Problem(name, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise TopicError([Problem(name, "", "YAML nesting too deep")]) from None
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return build_topic(data, file=name, content_hash=digest)
+
+
+@dataclass
+class TopicLibrary:
+    """The topics found in a directory, plus the problems of files that failed to load."""
+
+    topics: dict[str, Topic] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> TopicLibrary:
+        lib = cls()
+        directory = Path(directory)
+        if not directory.is_dir():
+            lib.problems.append(Problem(str(directory), "", "topics directory not found"))
+            return lib
+        for path in sorted(directory.glob("*.y*ml")):
+            try:
+                topic = load_topic_file(path)
+            except TopicError as exc:
+                lib.problems.extend(exc.problems)
+                continue
+            if topic.id in lib.topics:
+                lib.problems.append(
+                    Problem(str(path), "id", f"duplicate topic id {topic.id!r} (also in {lib.topics[topic.id].path})")
+                )
+                continue
+            lib.topics[topic.id] = topic
+        return lib
+
+    def get(self, topic_id: str | None) -> Topic:
+        if topic_id is None:
+            if len(self.topics) >= 1:
+                return next(iter(self.topics.values()))
+            raise UnknownTopic("(none)", [])
+        try:
+            return self.topics[topic_id]
+        except KeyError:
+            raise UnknownTopic(topic_id, sorted(self.topics)) from None
