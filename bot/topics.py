@@ -13,7 +13,7 @@ from .domain.schema import build_topic
 from .domain.topic import Topic
 
 MAX_TOPIC_BYTES = 2 * 1024 * 1024  # a rich topic is ~200 KB; refuse anything absurd before parsing
-MAX_ALIASES = 100  # YAML alias expansion ("billion laughs") is refused
+MAX_ALIASES = 20  # YAML alias expansion ("billion laughs") is refused; topic files need few or none
 
 
 def default_topics_dir() -> Path:

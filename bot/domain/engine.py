@@ -240,15 +240,17 @@ class DebateEngine:
             if claim.id not in st.user_claims:
                 st.user_claims.append(claim.id)
             target = self._attacked_bot_claim(st, claim.id)
-            if target is not None:
+            if target is not None and self._counter_for(st, target, claim.id) is not None:
+                # the user's claim answers one of the bot's points: defend that point
                 st.attacked.setdefault(target.id, []).append(claim.id)
                 part = self._defend(st, target, rng, via=claim.id)
-                if part.line:
-                    st.rebutted.setdefault(claim.id, []).append(part.line)
-                    return [part]
-                # no defence left: concede that point, then still answer the user's own claim
-                return [part, self._rebut(st, claim, rng)]
-            return [self._rebut(st, claim, rng)]
+                st.rebutted.setdefault(claim.id, []).append(part.line)
+                return [part]
+            if any(r.id not in st.used_lines for r in claim.rebuttals) or target is None:
+                return [self._rebut(st, claim, rng)]
+            # nothing left to say against it, and it hits a point of ours: concede that point honestly
+            st.attacked.setdefault(target.id, []).append(claim.id)
+            return [self._defend(st, target, rng, via=claim.id)]
         # a claim of the bot's own side
         if match.attacks:
             if claim.id not in st.bot_claims:
@@ -271,6 +273,10 @@ class DebateEngine:
                 return bot_claim
         return None
 
+    def _counter_for(self, st: DebateState, claim: Claim, via: str):
+        answering = {r.id for r in claim.rebuttals if via in r.draws_on}
+        return next((c for c in claim.counter_rebuttals if c.answers in answering and c.id not in st.used_lines), None)
+
     def _rebut(self, st: DebateState, claim: Claim, rng: random.Random) -> ReplyPart:
         unused = [r for r in claim.rebuttals if r.id not in st.used_lines]
         if not unused:
@@ -286,8 +292,8 @@ class DebateEngine:
     def _defend(self, st: DebateState, claim: Claim, rng: random.Random, via: str | None) -> ReplyPart:
         unused = [c for c in claim.counter_rebuttals if c.id not in st.used_lines]
         if via is not None:
-            answering = {r.id for r in claim.rebuttals if via in r.draws_on}
-            unused = [c for c in unused if c.answers in answering] or unused
+            counter = self._counter_for(st, claim, via)
+            unused = [counter] if counter else []
         if not unused:
             if claim.id not in st.conceded_points:
                 st.conceded_points.append(claim.id)

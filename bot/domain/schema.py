@@ -350,9 +350,11 @@ def _claims(c: _Checker, doc: dict, side_ids: set[str], sources: dict[str, Sourc
                 c.err(f"{rp}.answers", f"{answers!r} is not a rebuttal of claim {cid!r}")
             if rid and text and answers:
                 counters.append(CounterRebuttal(rid, answers, text, refs))
-        if cid and side and title:
+        if cid and side:  # kept even when other fields are wrong, so references to it don't cascade
             seen.add(cid)
-            out.append(Claim(cid, side, title, tuple(arguments), cues, tuple(rebuttals), tuple(counters), strength))
+            out.append(
+                Claim(cid, side, title or "", tuple(arguments), cues, tuple(rebuttals), tuple(counters), strength)
+            )
     return out
 
 
