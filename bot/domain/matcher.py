@@ -243,8 +243,8 @@ class Matcher:
 
         kind = self._kind(folded, stems_all)
         best = ranked[0][0] if ranked else 0.0
-        if top is not None:
-            chosen = ranked[:top]
+        if top is not None:  # retrieval mode: the K best whatever their score
+            chosen = sorted(((sc, i) for i, sc in enumerate(scores)), key=lambda x: (-x[0], x[1]))[:top]
         elif kind in ("injection", "denial") or best < self.threshold or (kind and best < self.strong):
             chosen = []
         else:

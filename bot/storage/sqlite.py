@@ -63,9 +63,13 @@ class SQLiteStore:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        for pragma in PRAGMAS:
-            await self._db.execute(pragma)
-        await self.migrate()
+        try:
+            for pragma in PRAGMAS:
+                await self._db.execute(pragma)
+            await self.migrate()
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         if self._db is not None:

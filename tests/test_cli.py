@@ -1,0 +1,240 @@
+"""The `counterpoint` command, driven as a real subprocess through pipes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import DATA, MINI
+
+MINI_SCRIPT = [
+    "uniforms are too expensive, families cant afford the blazer",
+    "how many rounds left?",
+    "uniforms limit self expression and individuality",
+    "rich and poor still show wealth with phones, uniforms hide nothing",
+    "in closing: cost and identity matter most",
+]
+
+
+def run(args, stdin="", env=None, timeout=60, topics=MINI.parent):
+    e = dict(os.environ)
+    e["COUNTERPOINT_TOPICS"] = str(topics)
+    e.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=e
+    )
+
+
+def db_rows(path, sql, args=()):
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def test_help_lists_every_command():
+    out = run(["--help"]).stdout
+    for cmd in ("debate", "topics", "validate", "classify", "transcripts", "resume"):
+        assert cmd in out
+
+
+def test_scripted_debate_through_a_pipe(tmp_path):
+    db = tmp_path / "d.sqlite3"
+    res = run(
+        ["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "4"],
+        "\n".join(MINI_SCRIPT) + "\n",
+        env={"COUNTERPOINT_DB": str(db)},
+    )
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "Debate 1 · School uniforms should be compulsory" in out
+    assert "Opening, round 1 of 1" in out and "Scorecard (completed)" in out
+    assert "**" not in out  # markdown is rendered for the terminal
+    assert db_rows(db, "SELECT status FROM debates") == [("completed",)]
+    # every user line and every reply is in the log, in order
+    turns = db_rows(db, "SELECT speaker, text FROM turns ORDER BY number")
+    assert [t[1] for t in turns if t[0] == "user"] == MINI_SCRIPT
+    assert len(turns) == 1 + 2 * len(MINI_SCRIPT)
+
+
+def test_same_seed_same_transcript(tmp_path):
+    outs = []
+    for i in range(2):
+        res = run(
+            ["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "8"],
+            "\n".join(MINI_SCRIPT),
+            env={"COUNTERPOINT_DB": str(tmp_path / f"{i}.sqlite3")},
+        )
+        outs.append(res.stdout)
+    assert outs[0] == outs[1]
+
+
+def test_commands_during_a_debate(tmp_path):
+    res = run(
+        ["debate", "--topic", "school-uniforms", "--side", "pro", "--seed", "1"],
+        "/help\n/status\n/concede\n",
+        env={"COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")},
+    )
+    assert "/concede" in res.stdout and "turns left" in res.stdout and "Scorecard (conceded)" in res.stdout
+
+
+def test_eof_saves_and_resume_continues(tmp_path):
+    env = {"COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")}
+    res = run(["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "3"], MINI_SCRIPT[0] + "\n", env=env)
+    assert "counterpoint resume 1" in res.stdout
+    res = run(["resume"], "\n".join(MINI_SCRIPT[1:]) + "\n", env=env)
+    assert res.returncode == 0, res.stderr
+    assert "Resuming debate 1" in res.stdout and "Scorecard (completed)" in res.stdout
+    res = run(["resume", "1"], "", env=env)
+    assert res.returncode == 1 and "already completed" in res.stdout
+
+
+def test_kill_9_mid_debate_then_resume_loses_and_doubles_nothing(tmp_path):
+    """A real process killed with SIGKILL between and during turns; the log stays whole."""
+    db = tmp_path / "crash.sqlite3"
+    env = dict(os.environ, COUNTERPOINT_DB=str(db), COUNTERPOINT_TOPICS=str(MINI.parent))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "debate", "--topic", "school-uniforms", "--side", "con", "--seed", "5"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+
+        def turns():
+            try:
+                return db_rows(db, "SELECT number, speaker, text FROM turns ORDER BY number")
+            except sqlite3.OperationalError:
+                return []
+
+        deadline = time.monotonic() + 30
+        while len(turns()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.stdin.write(MINI_SCRIPT[0] + "\n")
+        proc.stdin.flush()
+        while len(turns()) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(turns()) == 3
+        proc.stdin.write(MINI_SCRIPT[2] + "\n")  # and kill while it may be processing this one
+        proc.stdin.flush()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.stderr.close()
+        proc.stdin.close()
+    before = turns()
+    assert len(before) in (3, 5)  # the exchange is either fully there or not at all
+    assert [t[1] for t in before] == ["bot", "user", "bot", "user", "bot"][: len(before)]
+    assert db_rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+    answered = [t[2] for t in before if t[1] == "user"]
+    rest = [m for m in MINI_SCRIPT[1:] if m not in answered]
+    res = run(["resume", "1"], "\n".join(rest) + "\n", env={"COUNTERPOINT_DB": str(db)})
+    assert res.returncode == 0, res.stderr
+    assert "Scorecard (completed)" in res.stdout
+    after = db_rows(db, "SELECT speaker, text FROM turns ORDER BY number")
+    user_lines = [t[1] for t in after if t[0] == "user"]
+    assert user_lines == answered + rest  # nothing lost, nothing doubled
+    assert all(after[i][0] == "bot" for i in range(0, len(after), 2))
+    assert db_rows(db, "SELECT status FROM debates WHERE id = 1") == [("completed",)]
+
+
+def test_topics_lists_motion_sides_and_claims():
+    res = run(["topics"])
+    assert res.returncode == 0
+    assert "school-uniforms: School uniforms should be compulsory" in res.stdout and "claims: 4" in res.stdout
+
+
+def test_validate_ok_and_broken(tmp_path):
+    assert run(["validate", str(MINI)]).returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.read_text().replace("draws_on: [cost]", "draws_on: [costs]", 1).replace("motion:", "moton:"))
+    res = run(["validate", str(MINI), str(bad)])
+    assert res.returncode == 1
+    lines = res.stdout.strip().splitlines()
+    assert lines[0].endswith("ok (school-uniforms: 4 claims, 2 sources)")
+    assert f"{bad}: moton: unknown field (did you mean 'motion'?)" in lines
+    assert f"{bad}: motion: missing required field" in lines
+    assert f"{bad}: claims[0].rebuttals[0].draws_on[0]: unknown claim 'costs' (did you mean 'cost'?)" in lines
+    syntax = tmp_path / "syntax.yaml"
+    syntax.write_text("id: a\n  motion: b\n")
+    res = run(["validate", str(syntax)])
+    assert res.returncode == 1 and "YAML syntax error at line 2, column" in res.stdout
+
+
+def test_validate_shipped_topics():
+    res = run(["validate"], topics=DATA.parent.parent / "debates")
+    assert res.returncode == 0, res.stdout
+
+
+def test_classify_json_lines():
+    lines = [{"text": "uniforms are too expensive"}, {"text": "how many rounds left?"}, {"text": "hello there"}]
+    stdin = "\n".join(json.dumps(x) for x in lines) + "\nnot json\n"
+    res = run(["classify", "--topic", "school-uniforms"], stdin)
+    out = [json.loads(x) for x in res.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0]["claims"][0] == "cost" and out[0]["kind"] is None and len(out[0]["scores"]) == len(out[0]["claims"])
+    assert out[1] == {"claims": [], "scores": [], "kind": "meta"}
+    assert out[2]["claims"] == [] and out[2]["kind"] == "offtopic"
+    assert "error" in out[3]
+    top = [json.loads(x) for x in run(["classify", "--top", "3"], stdin).stdout.splitlines()]
+    assert len(top[1]["claims"]) == 3  # --top lists claims whatever their score
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])
+def test_transcript_export_every_format(tmp_path, fmt):
+    env = {"COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")}
+    run(["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "2"], "\n".join(MINI_SCRIPT), env=env)
+    listing = run(["transcripts", "list"], env=env).stdout
+    assert "completed" in listing and "school-uniforms" in listing
+    out = tmp_path / f"t.{fmt}"
+    res = run(["transcripts", "export", "1", "--format", fmt, "-o", str(out)], env=env)
+    assert res.returncode == 0, res.stderr
+    text = out.read_text()
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["debate"]["status"] == "completed" and len(data["turns"]) == 11
+        assert data["turns"][1]["claims"][0] == "cost" and data["scorecard"]["user_claims"]
+    elif fmt == "csv":
+        import csv
+
+        rows = list(csv.DictReader(text.splitlines()))
+        assert len(rows) == 11 and rows[1]["speaker"] == "user" and rows[1]["claims"].startswith("cost")
+    elif fmt == "html":
+        assert text.startswith("<!doctype html>") and "<script" not in text and "Scorecard" in text
+        assert '<a href="https://example.org/smith">' in text
+    else:
+        assert text.startswith("# School uniforms should be compulsory") and "## Scorecard" in text
+    show = run(["transcripts", "show", "1"], env=env)
+    assert "## Transcript" in show.stdout
+    assert run(["transcripts", "show", "99"], env=env).returncode == 1
+
+
+def test_html_export_escapes_user_text(tmp_path):
+    env = {"COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")}
+    run(
+        ["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "2"],
+        "<script>alert(1)</script> uniforms are expensive\n",
+        env=env,
+    )
+    html = run(["transcripts", "export", "1", "--format", "html"], env=env).stdout
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_bad_settings_are_reported(tmp_path):
+    res = run(["topics"], env={"COUNTERPOINT_ROUNDS": "many"})
+    assert res.returncode == 2 and "rounds must be a whole number" in res.stderr
