@@ -1,0 +1,181 @@
+"""Matcher benchmark: accuracy on the labelled sets, latency percentiles, start-up time.
+
+Method: the process is pinned to one core (os.sched_setaffinity) where possible. Start-up is the wall
+time of reading, parsing, validating and indexing the shipped topic file (best of 5). Latency is the
+time of Matcher.match() per message, over every labelled message repeated until 2,000 samples, after
+one warm-up pass (so the typo cache is warm, as in a running bot); p50/p99 are over those samples.
+The synthetic topic has N claims built from the shipped topic's vocabulary plus random words, with
+the same shape (cues, arguments, evidence, rebuttals). Baseline: a plain BM25 (same tokenizer, no cues,
+no typo correction) over the claim taxonomy's title, statement and key evidence.
+
+usage: python bench/matcher.py [--claims 2000] [--samples 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.domain.matcher import Matcher  # noqa: E402
+from bot.domain.text import STOPWORDS, stem, words  # noqa: E402
+from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Topic  # noqa: E402
+from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+
+
+def evaluate(classify, messages) -> dict:
+    top1 = n_claim = rej = n_none = kind_ok = tp = fp = fn = 0
+    misses = []
+    for m in messages:
+        gold = set(m["labels"])
+        claims, kind = classify(m["text"])
+        if gold:
+            n_claim += 1
+            if claims and claims[0] in gold:
+                top1 += 1
+            else:
+                misses.append((sorted(gold), claims[:2], m["text"][:90]))
+        else:
+            n_none += 1
+            rej += not claims
+            kind_ok += kind == m.get("kind")
+        tp += len(set(claims) & gold)
+        fp += len(set(claims) - gold)
+        fn += len(gold - set(claims))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"top1": top1 / max(n_claim, 1), "top1_n": f"{top1}/{n_claim}", "rejected": f"{rej}/{n_none}",
+            "kind": f"{kind_ok}/{n_none}", "f1": 2 * p * r / (p + r) if p + r else 0.0, "misses": misses}
+
+
+def matcher_classify(matcher: Matcher):
+    def run(text):
+        m = matcher.match(text)
+        return list(m.claims), (None if m.claims else ("offtopic" if m.kind == "unclear" else m.kind))
+    return run
+
+
+def bm25_baseline(taxonomy: dict):
+    docs = []
+    for c in taxonomy["claims"]:
+        text = " ".join([c["title"], c["statement"], *c.get("key_evidence", [])])
+        docs.append((c["id"], Counter(stem(w) for w in words(text) if w not in STOPWORDS)))
+    n = len(docs)
+    avg = sum(sum(tf.values()) for _, tf in docs) / n
+    df = Counter(t for _, tf in docs for t in tf)
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def run(text):
+        q = {stem(w) for w in words(text) if w not in STOPWORDS}
+        scores = []
+        for cid, tf in docs:
+            length = sum(tf.values())
+            s = sum(idf[t] * tf[t] * 2.2 / (tf[t] + 1.2 * (0.25 + 0.75 * length / avg)) for t in q if t in tf)
+            scores.append((s, cid))
+        scores.sort(reverse=True)
+        return ([scores[0][1]] if scores[0][0] > 0 else []), None
+    return run
+
+
+def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
+    rng = random.Random(seed)
+    vocab = sorted({w for c in base.claims for a in c.arguments for w in words(a.text) if len(w) > 3})
+    vocab += ["".join(rng.choice("abcdefghiklmnoprstuvz") for _ in range(rng.randint(5, 10))) for _ in range(20000)]
+
+    def text(k):
+        return " ".join(rng.choice(vocab) for _ in range(k))
+
+    sources = {"s1": Source("s1", "Synthetic, A. Source. 2020.")}
+    claims = []
+    for i in range(n):
+        side = "a" if i % 2 == 0 else "b"
+        other = "b" if side == "a" else "a"
+        target = f"c{i + 1}" if i + 1 < n else "c0"
+        target = target if (int(target[1:]) % 2 == 0) == (other == "a") else f"c{(i + 1) % n}"
+        rebs = tuple(Rebuttal(f"c{i}.r{j}", text(60), (f"c{(i + 1) % n}",), ("s1",)) for j in (1, 2))
+        claims.append(Claim(
+            f"c{i}", side, text(6), tuple(Line(f"c{i}.a{j}", text(70), ("s1",), (text(12),)) for j in (1, 2)),
+            tuple(text(rng.randint(1, 4)) for _ in range(30)), rebs,
+            (CounterRebuttal(f"c{i}.c1", f"c{i}.r1", text(60), ("s1",)),)))
+    kinds = {k: KindReplies(k, (Line(f"kind.{k}.1", "reply"),)) for k in base.kinds}
+    return Topic("synthetic", "Synthetic motion", (Side("a", "A", "a"), Side("b", "B", "b")), sources,
+                 tuple(claims), kinds)
+
+
+def latency(matcher: Matcher, texts: list[str], samples: int) -> tuple[float, float, float]:
+    for t in texts:
+        matcher.match(t)
+    times = []
+    i = 0
+    while len(times) < samples:
+        t = texts[i % len(texts)]
+        start = time.perf_counter()
+        matcher.match(t)
+        times.append((time.perf_counter() - start) * 1000)
+        i += 1
+    times.sort()
+    return statistics.median(times), times[int(0.99 * len(times)) - 1], times[-1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--claims", type=int, default=2000)
+    ap.add_argument("--samples", type=int, default=2000)
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    path = default_topics_dir() / "great-purges.yaml"
+
+    starts = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        topic = load_topic_file(path)
+        matcher = Matcher(topic)
+        starts.append(time.perf_counter() - t0)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, pinned to one core; topic {topic.id}: "
+          f"{len(topic.claims)} claims")
+    print(f"start-up (read + parse + validate + index, best of 5): {min(starts) * 1000:.0f} ms")
+
+    taxonomy = yaml.safe_load((DATA / "claims.yaml").read_text())
+    sets = {}
+    for name in ("dev.yaml", "chat_eval.yaml"):
+        if (DATA / name).exists():
+            sets[name] = yaml.safe_load((DATA / name).read_text())["messages"]
+    for name, msgs in sets.items():
+        for label, fn in (("matcher", matcher_classify(matcher)), ("bm25 baseline", bm25_baseline(taxonomy))):
+            r = evaluate(fn, msgs)
+            print(f"{name:<15} {label:<14} top1 {r['top1']:.3f} ({r['top1_n']}) | F1 {r['f1']:.3f} | "
+                  f"no-claim rejected {r['rejected']} | kind {r['kind']}")
+            if args.verbose and label == "matcher":
+                for gold, got, text in r["misses"]:
+                    print(f"    MISS {gold} <- {got} | {text}")
+
+    texts = [m["text"] for msgs in sets.values() for m in msgs]
+    p50, p99, worst = latency(matcher, texts, args.samples)
+    print(f"latency, shipped topic: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms ({args.samples} samples)")
+    t0 = time.perf_counter()
+    synth = synthetic_topic(topic, args.claims)
+    t1 = time.perf_counter()
+    big = Matcher(synth)
+    t2 = time.perf_counter()
+    p50, p99, worst = latency(big, texts, args.samples)
+    print(f"latency, synthetic {args.claims} claims: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms "
+          f"(index built in {(t2 - t1) * 1000:.0f} ms; topic generated in {(t1 - t0) * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
