@@ -57,14 +57,21 @@ def evaluate(classify, messages) -> dict:
         fn += len(gold - set(claims))
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"top1": top1 / max(n_claim, 1), "top1_n": f"{top1}/{n_claim}", "rejected": f"{rej}/{n_none}",
-            "kind": f"{kind_ok}/{n_none}", "f1": 2 * p * r / (p + r) if p + r else 0.0, "misses": misses}
+    return {
+        "top1": top1 / max(n_claim, 1),
+        "top1_n": f"{top1}/{n_claim}",
+        "rejected": f"{rej}/{n_none}",
+        "kind": f"{kind_ok}/{n_none}",
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "misses": misses,
+    }
 
 
 def matcher_classify(matcher: Matcher):
     def run(text):
         m = matcher.match(text)
         return list(m.claims), (None if m.claims else ("offtopic" if m.kind == "unclear" else m.kind))
+
     return run
 
 
@@ -87,6 +94,7 @@ def bm25_baseline(taxonomy: dict):
             scores.append((s, cid))
         scores.sort(reverse=True)
         return ([scores[0][1]] if scores[0][0] > 0 else []), None
+
     return run
 
 
@@ -106,13 +114,21 @@ def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
         target = f"c{i + 1}" if i + 1 < n else "c0"
         target = target if (int(target[1:]) % 2 == 0) == (other == "a") else f"c{(i + 1) % n}"
         rebs = tuple(Rebuttal(f"c{i}.r{j}", text(60), (f"c{(i + 1) % n}",), ("s1",)) for j in (1, 2))
-        claims.append(Claim(
-            f"c{i}", side, text(6), tuple(Line(f"c{i}.a{j}", text(70), ("s1",), (text(12),)) for j in (1, 2)),
-            tuple(text(rng.randint(1, 4)) for _ in range(30)), rebs,
-            (CounterRebuttal(f"c{i}.c1", f"c{i}.r1", text(60), ("s1",)),)))
+        claims.append(
+            Claim(
+                f"c{i}",
+                side,
+                text(6),
+                tuple(Line(f"c{i}.a{j}", text(70), ("s1",), (text(12),)) for j in (1, 2)),
+                tuple(text(rng.randint(1, 4)) for _ in range(30)),
+                rebs,
+                (CounterRebuttal(f"c{i}.c1", f"c{i}.r1", text(60), ("s1",)),),
+            )
+        )
     kinds = {k: KindReplies(k, (Line(f"kind.{k}.1", "reply"),)) for k in base.kinds}
-    return Topic("synthetic", "Synthetic motion", (Side("a", "A", "a"), Side("b", "B", "b")), sources,
-                 tuple(claims), kinds)
+    return Topic(
+        "synthetic", "Synthetic motion", (Side("a", "A", "a"), Side("b", "B", "b")), sources, tuple(claims), kinds
+    )
 
 
 def latency(matcher: Matcher, texts: list[str], samples: int) -> tuple[float, float, float]:
@@ -146,8 +162,10 @@ def main() -> None:
         topic = load_topic_file(path)
         matcher = Matcher(topic)
         starts.append(time.perf_counter() - t0)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, pinned to one core; topic {topic.id}: "
-          f"{len(topic.claims)} claims")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, pinned to one core; topic {topic.id}: "
+        f"{len(topic.claims)} claims"
+    )
     print(f"start-up (read + parse + validate + index, best of 5): {min(starts) * 1000:.0f} ms")
 
     taxonomy = yaml.safe_load((DATA / "claims.yaml").read_text())
@@ -158,8 +176,10 @@ def main() -> None:
     for name, msgs in sets.items():
         for label, fn in (("matcher", matcher_classify(matcher)), ("bm25 baseline", bm25_baseline(taxonomy))):
             r = evaluate(fn, msgs)
-            print(f"{name:<15} {label:<14} top1 {r['top1']:.3f} ({r['top1_n']}) | F1 {r['f1']:.3f} | "
-                  f"no-claim rejected {r['rejected']} | kind {r['kind']}")
+            print(
+                f"{name:<15} {label:<14} top1 {r['top1']:.3f} ({r['top1_n']}) | F1 {r['f1']:.3f} | "
+                f"no-claim rejected {r['rejected']} | kind {r['kind']}"
+            )
             if args.verbose and label == "matcher":
                 for gold, got, text in r["misses"]:
                     print(f"    MISS {gold} <- {got} | {text}")
@@ -173,8 +193,10 @@ def main() -> None:
     big = Matcher(synth)
     t2 = time.perf_counter()
     p50, p99, worst = latency(big, texts, args.samples)
-    print(f"latency, synthetic {args.claims} claims: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms "
-          f"(index built in {(t2 - t1) * 1000:.0f} ms; topic generated in {(t1 - t0) * 1000:.0f} ms)")
+    print(
+        f"latency, synthetic {args.claims} claims: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms "
+        f"(index built in {(t2 - t1) * 1000:.0f} ms; topic generated in {(t1 - t0) * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

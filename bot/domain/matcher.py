@@ -34,6 +34,8 @@ K1, B = 1.2, 0.5
 CLAIM_THRESHOLD = 1.4  # minimum top score for a message to count as making a claim
 SECOND_RATIO = 0.62  # a second claim is reported when it scores this close to the first
 STRONG_CLAIM = 3.1  # above this a claim wins over meta/abuse/small-talk cues
+CUE_IDF_SHARE = 1.0  # how much a term's rarity among the cue lists counts, against its IDF over all text
+SINGLE_CUE_MIN = 2.0  # a one-word cue gives a bonus only when it is at least this specific
 
 
 # Built-in, topic-independent cues for the non-claim kinds (regexes over folded text).
@@ -50,7 +52,8 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\b(print|show|reveal|dump|repeat|tell me)\b"
         r".{0,25}\b(prompt|instructions|script|config|source code|rules you)",
         r"\bnew instructions?\b",
-        r"\b(switch|swap|change) (sides?|your side)\b",
+        r"\b(you|u) (should |must |need to |have to |gotta )?(switch|swap|change) (sides?|your side)\b",
+        r"\b(switch|swap|change) your side\b",
         r"\bagree with (me|everything)\b",
         r"\bstop (arguing|debating|being)\b",
         r"\bfrom now on\b",
@@ -76,16 +79,23 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bwho('?s| is) winning\b",
         r"\bscore\b",
         r"\bwhat can i (type|do|say)\b",
-        r"\bcommands?\b",
+        r"\b(what|which|the|your|list of|any) commands\b",
         r"\bhow do i (concede|end|stop|quit|win)\b",
         r"\bis it my turn\b",
         r"\bwhose turn\b",
         r"\bwhat phase\b",
         r"\bhow (is|are) (this|the debate|debates?) (scored|judged|marked|graded)",
+        r"\bhow long do (i|we) have\b",
+        r"\btimes? out\b",
+        r"\b(scoring|scorecard|points system)\b",
+        r"\bdo i win\b",
+        r"\bcan (i|we) (switch|swap|change) sides?\b",
     ],
     "abuse": [
         r"\b(stupid|idiot|idiotic|dumb|dumbass|moron|moronic|retard|retarded|trash|garbage|useless|pathetic|"
-        r"loser|clown|braindead|brain dead|worthless|lame|cringe)\b",
+        r"loser|clown|braindead|brain dead|worthless|lame|cringe|dumbest|stupidest|annoying|potato|dimwit|"
+        r"clueless|airhead)\b",
+        r"\b(worst|dumbest|stupidest) (bot|ai|thing)\b",
         r"\bf+u+c+k+|\bsh[i1]t\b|\bstfu\b|\bshut up\b|\bkys\b|\bwtf\b|\bbitch|\bcunt|\bdickhead|\basshole|"
         r"\bbastard|\bsucks?\b|\bpiss off\b|\bscrew you\b|\bhate you\b|\bgo die\b|\bkill yourself\b",
     ],
@@ -98,6 +108,8 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bwhat('?s| is) (up|your name|your favourite|your favorite)\b",
         r"\b(thanks|thank you|thx|ty)\b",
         r"\bwho (made|built|created) (you|this)\b",
+        r"\bdid (anyone|any1|anybody|u|you|ya) (watch|see|catch)\b",
+        r"\b(the )?(match|game|episode) (yesterday|last night|tonight|today)\b",
         r"\bare you (a bot|human|real|ai|an ai)\b",
     ],
 }
@@ -191,12 +203,27 @@ class Matcher:
                 postings[term].append((ci, idx.idf[term] * f * (K1 + 1) / (f + norm)))
         idx.postings = dict(postings)
 
-        # cue phrases (2+ content stems): bonus when found in order in a message
-        for ci, claim in enumerate(topic.claims):
-            for cue in claim.cues:
-                stems = tuple(stem(w) for w in words(cue) if w not in STOPWORDS)
-                if len(stems) >= 2 or (len(stems) == 1 and idx.idf.get(stems[0], 0) > 2.0):
-                    weight = sum(idx.idf.get(s, 0.0) for s in stems) / math.sqrt(len(stems))
+        # cue phrases: a bonus when found in order in a message, proportional to how specific the phrase
+        # is. A term's specificity is the larger of its IDF over all claim texts and its IDF over the cue
+        # lists alone: "paranoid" occurs in many claims' prose, but only one claim lists it as a cue.
+        cue_stems = [
+            [tuple(stem(w) for w in words(cue) if w not in STOPWORDS) for cue in claim.cues] for claim in topic.claims
+        ]
+        cue_df: dict[str, int] = defaultdict(int)
+        for stems_list in cue_stems:
+            for term in {s for stems in stems_list for s in stems}:
+                cue_df[term] += 1
+
+        def specificity(term: str) -> float:
+            d = cue_df.get(term, n)
+            return max(idx.idf.get(term, 0.0), CUE_IDF_SHARE * math.log(1 + (n - d + 0.5) / (d + 0.5)))
+
+        for ci, stems_list in enumerate(cue_stems):
+            for stems in stems_list:
+                if not stems:
+                    continue
+                weight = sum(specificity(s) for s in stems) / math.sqrt(len(stems))
+                if len(stems) >= 2 or weight > SINGLE_CUE_MIN:
                     idx.cue_first.setdefault(stems[0], []).append(_Cue(ci, stems, weight))
 
         for source in topic.sources.values():

@@ -9,7 +9,7 @@ from functools import lru_cache
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")  # "681k" -> 681 k, "1930s" -> 1930 s
 _INVISIBLE = dict.fromkeys(  # zero-width, direction marks, soft hyphen
     [
         0x200B,
