@@ -12,8 +12,8 @@ from pathlib import Path
 from . import __version__
 from .domain.errors import CounterpointError, DebateNotFound, TopicError
 from .domain.matcher import Matcher
-from .export import FORMATS, export
-from .settings import Settings, SettingsError
+from .export import FORMATS
+from .settings import Settings, SettingsError, default_config_path
 from .storage.sqlite import SQLiteStore
 from .topics import TopicLibrary, load_topic_file
 
@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Counterpoint: a debate sparring partner. It argues the other side of a motion from a "
         "sourced knowledge base, on Discord or in this terminal.",
         epilog="Settings: COUNTERPOINT_DB (database file), COUNTERPOINT_TOPICS (topics directory), "
-        "COUNTERPOINT_ROUNDS, COUNTERPOINT_TURN_LIMIT, COUNTERPOINT_CONFIG (TOML config file).",
+        "COUNTERPOINT_ROUNDS, COUNTERPOINT_TURN_LIMIT, COUNTERPOINT_CONFIG (TOML config file); for `run`: "
+        "DISCORD_TOKEN, COUNTERPOINT_TURN_COOLDOWN, DISCORD_API_BASE, DISCORD_GATEWAY_URL (see the README).",
     )
     p.add_argument("--version", action="version", version=f"counterpoint {__version__}")
     p.add_argument("--config", help="TOML config file (default: the user config directory)")
@@ -64,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--format", choices=FORMATS, default="md")
     te.add_argument("-o", "--output", help="file to write (default: stdout)")
 
+    sub.add_parser(
+        "run",
+        help="run the Discord bot (token from DISCORD_TOKEN or the config file)",
+        description="Run Counterpoint on Discord. Needs a bot token in DISCORD_TOKEN (or discord_token in the "
+        "config file) and the Message Content intent; see the README, 'Run it on your server'.",
+    )
+    sub.add_parser("health", help="exit 0 when the running bot is connected (used by the Docker HEALTHCHECK)")
+
     r = sub.add_parser("resume", help="continue an unfinished debate from the log (the latest if no id)")
     r.add_argument("id", type=int, nargs="?")
     return p
@@ -90,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         "classify": cmd_classify,
         "transcripts": cmd_transcripts,
         "resume": cmd_resume,
+        "run": cmd_run,
+        "health": cmd_health,
     }[args.command]
     try:
         return handler(args, settings)
@@ -135,6 +146,45 @@ def cmd_debate(args, settings: Settings) -> int:
             )
 
     return asyncio.run(run())
+
+
+def cmd_run(args, settings: Settings) -> int:
+    from .discordbot import texts
+
+    if not settings.discord_token:
+        print(texts.MISSING_TOKEN.format(config=settings.config_file or default_config_path()), file=sys.stderr)
+        return 2
+    import discord
+
+    from .discordbot.client import run_bot
+
+    lib = load_library(settings)
+
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            try:
+                await run_bot(settings, _service(settings, lib, store))
+            except discord.LoginFailure:
+                print("counterpoint: Discord refused the token (DISCORD_TOKEN); check it.", file=sys.stderr)
+                return 2
+            except discord.PrivilegedIntentsRequired:
+                print(
+                    "counterpoint: enable the Message Content intent for the bot in the Developer Portal "
+                    "(Bot > Privileged Gateway Intents).",
+                    file=sys.stderr,
+                )
+                return 2
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_health(args, settings: Settings) -> int:
+    from .discordbot.client import health_file_for, healthy
+
+    ok = healthy(settings)
+    print("ok" if ok else f"unhealthy: {health_file_for(settings)} missing or stale", file=sys.stderr)
+    return 0 if ok else 1
 
 
 def cmd_resume(args, settings: Settings) -> int:
@@ -229,14 +279,9 @@ def cmd_transcripts(args, settings: Settings) -> int:
                         f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
                     )
                 return 0
-            lib = load_library(settings, quiet=True)
-            service = _service(settings, lib, store)
-            record = await store.get_debate(args.id)
-            topic = lib.get(record.topic_id)
-            turns = await store.turns(record.id)
-            card = await service.scorecard(record.id)
+            service = _service(settings, load_library(settings, quiet=True), store)
             fmt = "md" if args.action == "show" else args.format
-            text = export(fmt, topic, record, turns, card)
+            _record, text = await service.transcript(args.id, fmt)
             if args.action == "export" and args.output:
                 Path(args.output).write_text(text, encoding="utf-8")
                 print(f"Wrote {args.output}", file=sys.stderr)

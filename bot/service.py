@@ -10,17 +10,27 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
-from .domain.errors import DebateFinished, UnknownSide
+from .domain.errors import DebateFinished, InvalidOption, UnknownSide
 from .domain.records import DebateRecord, NewDebate, TurnDraft
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
+from .export import export
 from .storage.base import Store
 from .topics import TopicLibrary
 
 log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10
+MIN_TURN_SECONDS, MAX_TURN_SECONDS = 30, 86400
+
+
+def deadline_after(seconds: int | None) -> str | None:
+    """The ISO UTC time a turn started now is due, or None when turns are untimed."""
+    if not seconds:
+        return None
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +78,15 @@ class DebateService:
         guild_id: str | None = None,
         channel_id: str | None = None,
         thread_id: str | None = None,
+        turn_seconds: int | None = None,
     ) -> Outcome:
-        topic = self.library.get(topic_id)
+        topic = self.check_options(topic_id, side, rounds, turn_seconds)
         engine = self.engine(topic.id)
         seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
-        side_ids = [s.id for s in topic.sides]
         if side in (None, "", "random"):
-            side = random.Random(seed).choice(side_ids)
-        if side not in side_ids:
-            raise UnknownSide(side, side_ids)
+            side = random.Random(seed).choice([s.id for s in topic.sides])
         rounds = rounds or self.default_rounds
-        if rounds is not None and not 1 <= rounds <= MAX_REBUTTAL_ROUNDS:
-            raise ValueError(f"rounds must be between 1 and {MAX_REBUTTAL_ROUNDS}")
+        turn_seconds = turn_seconds or topic.format.turn_time_limit
         state = engine.new_state(side, seed, rounds)
         state, reply = engine.opening(state)
         opening = self._bot_turn(engine, state, reply, "opening", 0)
@@ -97,12 +104,38 @@ class DebateService:
                 guild_id,
                 channel_id,
                 thread_id,
+                turn_seconds,
+                deadline_after(turn_seconds),
             ),
             state.to_dict(),
             opening,
         )
         log.info("debate %s started: topic %s, user side %s, seed %s", record.id, topic.id, side, seed)
         return Outcome(record, reply)
+
+    def check_options(
+        self, topic_id: str | None, side: str | None, rounds: int | None = None, turn_seconds: int | None = None
+    ) -> Topic:
+        """The topic, once the options of a new debate are known to be valid (raises a domain error if not)."""
+        topic = self.library.get(topic_id)
+        side_ids = [s.id for s in topic.sides]
+        if side not in (None, "", "random") and side not in side_ids:
+            raise UnknownSide(side, side_ids)
+        if rounds is not None and not 1 <= rounds <= MAX_REBUTTAL_ROUNDS:
+            raise InvalidOption(f"rounds must be between 1 and {MAX_REBUTTAL_ROUNDS}, got {rounds}")
+        if turn_seconds is not None and not MIN_TURN_SECONDS <= turn_seconds <= MAX_TURN_SECONDS:
+            raise InvalidOption(
+                f"the time per turn must be between {MIN_TURN_SECONDS} and {MAX_TURN_SECONDS} seconds,"
+                f" got {turn_seconds}"
+            )
+        return topic
+
+    async def transcript(self, debate_id: int, fmt: str) -> tuple[DebateRecord, str]:
+        """The debate and its transcript in an export format (md, json, csv, html)."""
+        record = await self.store.get_debate(debate_id)
+        turns = await self.store.turns(debate_id)
+        card = await self.scorecard(debate_id)
+        return record, export(fmt, self.engine(record.topic_id).topic, record, turns, card)
 
     async def say(
         self, debate_id: int, text: str, *, author: str = "", message_id: str | None = None
@@ -135,14 +168,46 @@ class DebateService:
             )
             bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
             status = turn.state.outcome if turn.state.finished else "active"
-            await self.store.record_exchange(debate_id, [user, bot], turn.state.to_dict(), status or "completed")
+            # a message refused before it counted (too long, a kind that costs no turn) keeps the deadline
+            deadline = deadline_after(record.turn_seconds) if turn.reply.counted else record.deadline
+            await self.store.record_exchange(
+                debate_id, [user, bot], turn.state.to_dict(), status or "completed", deadline=deadline
+            )
             record = await self.store.get_debate(debate_id)
             card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
             return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
 
+    async def forfeit(self, debate_id: int, deadline: str) -> Outcome | None:
+        """The turn due at ``deadline`` was not taken: log the forfeit and the bot's reply.
+
+        None when the debate moved on meanwhile (the user answered, or it ended): nothing is stored.
+        """
+        async with self._lock(debate_id):
+            record = await self.store.get_debate(debate_id)
+            if not record.active or record.deadline != deadline:
+                return None
+            engine = self.engine(record.topic_id)
+            turn = engine.forfeit(DebateState.from_dict(record.state))
+            user = TurnDraft(
+                "user", "(turn forfeited: time ran out)", turn.phase, turn.round, record.user_name, kind="forfeit"
+            )
+            bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
+            status = (turn.state.outcome or "completed") if turn.state.finished else "active"
+            await self.store.record_exchange(
+                debate_id, [user, bot], turn.state.to_dict(), status, deadline=deadline_after(record.turn_seconds)
+            )
+            record = await self.store.get_debate(debate_id)
+            card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
+            return Outcome(record, turn.reply, card)
+
+    async def active_debate(self, platform: str, thread_id: str) -> DebateRecord | None:
+        """The active debate running in a thread (or DM channel), if any."""
+        found = await self.store.list_debates(status="active", platform=platform, thread_id=thread_id, limit=1)
+        return found[0] if found else None
+
     async def command(self, debate_id: int, name: str, *, author: str = "") -> Outcome:
         if name not in COMMANDS:
-            raise ValueError(f"unknown command /{name}; commands: " + ", ".join("/" + c for c in COMMANDS))
+            raise InvalidOption(f"unknown command /{name}; commands: " + ", ".join("/" + c for c in COMMANDS))
         async with self._lock(debate_id):
             record = await self.store.get_debate(debate_id)
             engine = self.engine(record.topic_id)
@@ -162,7 +227,9 @@ class DebateService:
                     ),
                     self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
                 ]
-                await self.store.record_exchange(debate_id, drafts, new_state.to_dict(), new_state.outcome or "ended")
+                await self.store.record_exchange(
+                    debate_id, drafts, new_state.to_dict(), new_state.outcome or "ended", deadline=None
+                )
                 record = await self.store.get_debate(debate_id)
             card = build_scorecard(engine.topic, new_state) if new_state.finished else None
             return Outcome(record, reply, card)

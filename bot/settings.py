@@ -15,6 +15,8 @@ import platformdirs
 from .topics import default_topics_dir
 
 ENV_PREFIX = "COUNTERPOINT_"
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 
 
 class SettingsError(ValueError):
@@ -30,6 +32,11 @@ class Settings:
     log_level: str = "INFO"
     config_file: Path | None = None
     discord_token: str | None = field(default=None, repr=False)  # never logged, never in a repr
+    discord_api_base: str = DISCORD_API_BASE  # REST base ending in /api/v10 (a Discord-compatible server)
+    discord_gateway_url: str = DISCORD_GATEWAY_URL
+    turn_cooldown: float = 2.0  # seconds between two turns of one user; faster messages get one notice
+    sync_commands: bool = True  # publish the slash commands on start
+    dev_guild_id: int | None = None  # publish them to this guild only (instant, for development)
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
@@ -60,7 +67,43 @@ class Settings:
                 raise SettingsError(f"{key} must be between {lo} and {hi}, got {number}")
             return number
 
+        def number(key: str, lo: float, hi: float, default: float) -> float:
+            value = get(key)
+            if value is None:
+                return default
+            try:
+                result = float(value)
+            except (TypeError, ValueError):
+                raise SettingsError(f"{key} must be a number, got {value!r}") from None
+            if not lo <= result <= hi:
+                raise SettingsError(f"{key} must be between {lo:g} and {hi:g}, got {result:g}")
+            return result
+
+        def flag(key: str, default: bool) -> bool:
+            value = get(key)
+            if value is None:
+                return default
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise SettingsError(f"{key} must be true or false, got {value!r}")
+
+        api_base = str(get("discord_api_base", "DISCORD_API_BASE") or DISCORD_API_BASE).rstrip("/")
+        if not api_base.startswith(("http://", "https://")):
+            raise SettingsError(f"discord_api_base must be an http(s) URL, got {api_base!r}")
+        gateway = str(get("discord_gateway_url", "DISCORD_GATEWAY_URL") or DISCORD_GATEWAY_URL)
+        if not gateway.startswith(("ws://", "wss://")):
+            raise SettingsError(f"discord_gateway_url must be a ws(s) URL, got {gateway!r}")
         return cls(
+            discord_api_base=api_base,
+            discord_gateway_url=gateway,
+            turn_cooldown=number("turn_cooldown", 0, 600, 2.0),
+            sync_commands=flag("sync_commands", True),
+            dev_guild_id=integer("dev_guild", 1, 2**63 - 1),
             db_path=Path(get("db") or default_db_path()).expanduser(),
             topics_dir=Path(get("topics") or default_topics_dir()).expanduser(),
             default_rounds=integer("rounds", 1, 10),

@@ -175,6 +175,26 @@ class DebateEngine:
         parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
         return Turn(st, Reply(tuple(parts)), match, phase, rnd)
 
+    def forfeit(self, state: DebateState) -> Turn:
+        """The user let their turn's time run out: the turn is lost and the bot carries on."""
+        st = _copy(state)
+        phase, rnd = self.phase(st).id, st.round_in_phase
+        if st.finished:
+            return self.respond(st, "")
+        rng = self._rng(st, "forfeit")
+        st.turns += 1
+        parts = [ReplyPart("system", rng.choice(P.FORFEITED))]
+        if phase == "closing":
+            parts.extend(self._closing(st, rng))
+            st.finished, st.outcome = True, "completed"
+            return Turn(st, Reply(tuple(parts), kind="forfeit", finished=True), None, phase, rnd)
+        new = self._pick_new_claim(st, rng, prefer=())
+        if new:
+            parts.append(self._advance(st, new, rng))
+        self._next_round(st)
+        parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
+        return Turn(st, Reply(tuple(parts), kind="forfeit"), None, phase, rnd)
+
     def command(self, state: DebateState, name: str) -> tuple[DebateState, Reply]:
         """/concede, /end, /status, /help. Commands never use up a turn."""
         st = _copy(state)

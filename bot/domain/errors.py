@@ -51,3 +51,7 @@ class DebateNotFound(CounterpointError):
 class DebateFinished(CounterpointError):
     def __init__(self, debate_id: int):
         super().__init__(f"debate {debate_id} is already finished")
+
+
+class InvalidOption(CounterpointError, ValueError):
+    """An option out of range (rounds, time per turn, an unknown command)."""

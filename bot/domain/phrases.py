@@ -78,3 +78,7 @@ HELP = (
 REPLY_FALLBACK_KIND = "Let's keep to the motion: \u201c{motion}\u201d. {status}."
 ALREADY_CONCEDED = "I have already conceded **{claim}** to you; my case rests on the rest."
 SHORT_STATUS = "{phase}, round {round} of {rounds} \u00b7 {left} turn{s} left for you"
+FORFEITED = [
+    "Time's up for that turn, so it passes to me.",
+    "The clock ran out on your turn; I'll carry on.",
+]

@@ -21,6 +21,8 @@ class NewDebate:
     guild_id: str | None = None
     channel_id: str | None = None
     thread_id: str | None = None
+    turn_seconds: int | None = None  # per-turn time limit
+    deadline: str | None = None  # ISO time the first user turn is due (with turn_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class DebateRecord:
     updated_at: str
     finished_at: str | None = None
     turn_count: int = 0
+    turn_seconds: int | None = None
+    deadline: str | None = None  # ISO UTC time the current user turn is due, when timed
 
     @property
     def active(self) -> bool:

@@ -212,10 +212,11 @@ def _format(c: _Checker, doc: dict) -> Format:
     m = c.mapping(raw, "format")
     if m is None:
         return Format()
-    c.unknown_keys(m, {"phases", "turn_length_limit"}, "format")
+    c.unknown_keys(m, {"phases", "turn_length_limit", "turn_time_limit"}, "format")
     limit = c.integer(m, "turn_length_limit", "format", 50, 4000, 1500)
+    seconds = c.integer(m, "turn_time_limit", "format", 30, 86400, 0) or None
     if "phases" not in m:
-        return Format(turn_length_limit=limit)
+        return Format(turn_length_limit=limit, turn_time_limit=seconds)
     phases: list[Phase] = []
     for i, item in enumerate(c.seq(m, "phases", "format", min_len=1)):
         p = f"format.phases[{i}]"
@@ -241,7 +242,7 @@ def _format(c: _Checker, doc: dict) -> Format:
             c.err("format.phases", "'opening' must come first")
         if "closing" in ids and ids[-1] != "closing":
             c.err("format.phases", "'closing' must come last")
-    return Format(tuple(phases), limit) if phases else Format(turn_length_limit=limit)
+    return Format(tuple(phases), limit, seconds) if phases else Format(turn_length_limit=limit, turn_time_limit=seconds)
 
 
 def _sources(c: _Checker, doc: dict) -> dict[str, Source]:

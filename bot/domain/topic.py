@@ -97,6 +97,7 @@ class Format:
         Phase("closing", "Closing statements", 1),
     )
     turn_length_limit: int = 1500
+    turn_time_limit: int | None = None  # seconds a user has for a turn (None: no limit)
 
     @property
     def total_rounds(self) -> int:
@@ -104,7 +105,7 @@ class Format:
 
     def with_rebuttal_rounds(self, rounds: int) -> Format:
         phases = tuple(Phase(p.id, p.name, rounds) if p.id == "rebuttal" else p for p in self.phases)
-        return Format(phases, self.turn_length_limit)
+        return Format(phases, self.turn_length_limit, self.turn_time_limit)
 
 
 @dataclass(frozen=True, slots=True)

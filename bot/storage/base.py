@@ -24,8 +24,11 @@ class Store(Protocol):
     async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
         """Insert the debate, its participant and the bot's opening turn in one transaction."""
 
-    async def record_exchange(self, debate_id: int, turns: list[TurnDraft], state: dict, status: str) -> None:
-        """Append turns (a user turn and the bot's reply) and the new state in one transaction.
+    async def record_exchange(
+        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+    ) -> None:
+        """Append turns (a user turn and the bot's reply), the new state and the next turn's deadline
+        (None: untimed) in one transaction.
 
         Raises DuplicateMessage (and stores nothing) when a turn's message_id was seen before.
         """
@@ -39,8 +42,12 @@ class Store(Protocol):
         user_id: str | None = None,
         topic_id: str | None = None,
         platform: str | None = None,
-        limit: int = 100,
+        channel_id: str | None = None,
+        thread_id: str | None = None,
+        limit: int | None = 100,
     ) -> list[DebateRecord]: ...
+
+    async def set_deadline(self, debate_id: int, deadline: str | None) -> None: ...
 
     async def turns(self, debate_id: int) -> list[TurnRecord]: ...
 

@@ -19,7 +19,8 @@ PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchron
 
 _DEBATE_COLS = """d.id, d.topic_id, d.topic_hash, d.user_side, d.bot_side, d.seed, d.rebuttal_rounds, d.status,
     d.platform, p.user_id, p.display_name, d.guild_id, d.channel_id, d.thread_id, d.state, d.created_at,
-    d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id)"""
+    d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id), d.turn_seconds,
+    d.deadline"""
 _DEBATE_FROM = "debates d LEFT JOIN participants p ON p.debate_id = d.id AND p.role = 'debater'"
 
 
@@ -110,8 +111,8 @@ class SQLiteStore:
         try:
             cur = await self.db.execute(
                 "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
-                " guild_id, channel_id, thread_id, state, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     new.topic_id,
                     new.topic_hash,
@@ -126,6 +127,8 @@ class SQLiteStore:
                     json.dumps(state),
                     ts,
                     ts,
+                    new.turn_seconds,
+                    new.deadline,
                 ),
             )
             debate_id = cur.lastrowid
@@ -140,7 +143,9 @@ class SQLiteStore:
             raise
         return await self.get_debate(debate_id)
 
-    async def record_exchange(self, debate_id: int, turns: list[TurnDraft], state: dict, status: str) -> None:
+    async def record_exchange(
+        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+    ) -> None:
         ts = now()
         await self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -153,9 +158,9 @@ class SQLiteStore:
                 await self._insert_turn(debate_id, number, turn, ts)
             finished = ts if status != "active" else None
             cur = await self.db.execute(
-                "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?)"
-                " WHERE id = ?",
-                (json.dumps(state), status, ts, finished, debate_id),
+                "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?),"
+                " deadline = ? WHERE id = ?",
+                (json.dumps(state), status, ts, finished, deadline if status == "active" else None, debate_id),
             )
             if cur.rowcount != 1:
                 raise DebateNotFound(debate_id)
@@ -209,7 +214,9 @@ class SQLiteStore:
         user_id: str | None = None,
         topic_id: str | None = None,
         platform: str | None = None,
-        limit: int = 100,
+        channel_id: str | None = None,
+        thread_id: str | None = None,
+        limit: int | None = 100,
     ) -> list[DebateRecord]:
         where, args = [], []
         for col, value in (
@@ -217,6 +224,8 @@ class SQLiteStore:
             ("p.user_id", user_id),
             ("d.topic_id", topic_id),
             ("d.platform", platform),
+            ("d.channel_id", channel_id),
+            ("d.thread_id", thread_id),
         ):
             if value is not None:
                 where.append(f"{col} = ?")
@@ -225,7 +234,7 @@ class SQLiteStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.id DESC LIMIT ?"
-        async with self.db.execute(sql, (*args, limit)) as cur:
+        async with self.db.execute(sql, (*args, -1 if limit is None else limit)) as cur:
             return [_debate(r) for r in await cur.fetchall()]
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
@@ -258,6 +267,12 @@ class SQLiteStore:
             for r in rows
         ]
 
+    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
+        """Move the current turn's deadline (only while the debate is active)."""
+        await self.db.execute(
+            "UPDATE debates SET deadline = ? WHERE id = ? AND status = 'active'", (deadline, debate_id)
+        )
+
     async def has_message(self, message_id: str) -> bool:
         async with self.db.execute("SELECT 1 FROM turns WHERE message_id = ?", (message_id,)) as cur:
             return await cur.fetchone() is not None
@@ -288,6 +303,8 @@ def _debate(r) -> DebateRecord:
         r[16],
         r[17],
         r[18],
+        r[19],
+        r[20],
     )
 
 

@@ -1,0 +1,548 @@
+"""The debate cog: `/debate ...` slash commands, turns from thread and DM messages, turn timers.
+
+Thin by design: every decision about the debate is the service's (and the engine's); this module finds
+the debate a Discord event belongs to, checks who may do what, and shows the results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..domain.engine import COMMANDS
+from ..domain.errors import DebateFinished, DebateNotFound
+from ..domain.records import DebateRecord
+from ..service import Outcome
+from ..storage.base import DuplicateMessage
+from . import render
+from . import texts as T
+from .errors import UserFacingError
+
+if TYPE_CHECKING:
+    from .client import CounterpointBot
+
+log = logging.getLogger(__name__)
+PLATFORM = "discord"
+SEND_ATTEMPTS = 3
+HINT_DELETE_AFTER = 30.0
+TRANSCRIPT_FORMATS = {"md": "Markdown", "html": "HTML"}
+
+
+class SideButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"cp:side:(?P<user>\d+):(?P<side>[a-z0-9-]+):(?P<topic>[a-z0-9-]+):(?P<rounds>\d*):(?P<private>[01]):(?P<minutes>\d*)",
+):
+    """One side-choice button. Everything it needs is in its custom id, so it survives restarts."""
+
+    def __init__(
+        self, user_id: int, side: str, topic: str, rounds: int | None, private: bool, minutes: int | None, label: str
+    ):
+        custom_id = f"cp:side:{user_id}:{side}:{topic}:{rounds or ''}:{int(private)}:{minutes or ''}"
+        style = discord.ButtonStyle.secondary if side == "random" else discord.ButtonStyle.primary
+        super().__init__(discord.ui.Button(label=render.clip(label, 80), style=style, custom_id=custom_id))
+        self.user_id, self.side, self.topic = user_id, side, topic
+        self.rounds, self.private, self.minutes = rounds, private, minutes
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match, /):
+        g = match.groupdict()
+        return cls(
+            int(g["user"]),
+            g["side"],
+            g["topic"],
+            int(g["rounds"]) if g["rounds"] else None,
+            g["private"] == "1",
+            int(g["minutes"]) if g["minutes"] else None,
+            item.label or g["side"],
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
+        if interaction.user.id != self.user_id:
+            await interaction.response.send_message(T.NOT_YOUR_BUTTON, ephemeral=True)
+            return
+        chosen = "random" if self.side == "random" else self.side
+        await interaction.response.edit_message(
+            content=f"{interaction.message.content}\n→ **{self.item.label}**", view=None
+        )
+        await cog.open_debate(interaction, self.topic, chosen, self.rounds, self.private, self.minutes)
+
+
+class TurnTimers:
+    """One task per timed debate: a reminder before the deadline, then the forfeit."""
+
+    def __init__(self, cog: DebateCog):
+        self.cog = cog
+        self.tasks: dict[int, asyncio.Task] = {}
+
+    def arm(self, debate: DebateRecord) -> None:
+        self.cancel(debate.id)
+        if debate.active and debate.deadline and debate.turn_seconds:
+            self.tasks[debate.id] = asyncio.create_task(self._run(debate), name=f"turn-timer-{debate.id}")
+
+    def cancel(self, debate_id: int) -> None:
+        task = self.tasks.pop(debate_id, None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    def cancel_all(self) -> None:
+        for debate_id in list(self.tasks):
+            self.cancel(debate_id)
+
+    async def _run(self, debate: DebateRecord) -> None:
+        try:
+            deadline = datetime.fromisoformat(debate.deadline)  # type: ignore[arg-type]
+            seconds = debate.turn_seconds or 0
+            remind_before = min(60.0, seconds * 0.25)
+            left = (deadline - datetime.now(UTC)).total_seconds()
+            if left > remind_before:
+                await asyncio.sleep(left - remind_before)
+                left = (deadline - datetime.now(UTC)).total_seconds()
+                await self.cog.post(
+                    debate, content=T.REMINDER.format(mention=f"<@{debate.user_id}>", left=_duration(left))
+                )
+            await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
+            self.tasks.pop(debate.id, None)
+            await self.cog.forfeit(debate)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a timer must never take the bot down
+            self.cog.bot.errors.unexpected(f"turn timer of debate {debate.id}", exc)
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"
+
+
+class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROUP):
+    def __init__(self, bot: CounterpointBot):
+        self.bot = bot
+        self.service = bot.service
+        self.threads: dict[int, int] = {}  # thread or DM channel id -> active debate id
+        self.timers = TurnTimers(self)
+        self._start_locks: dict[int, asyncio.Lock] = {}
+        self._last_turn: dict[int, float] = {}  # user id -> monotonic time of the last accepted turn
+        self._flood_noticed: set[int] = set()  # users told about the cooldown in the current flood
+        self._dm_hinted: set[int] = set()
+        self._hinted: set[tuple[int, int]] = set()  # (debate id, user id) told they are not the debater
+        super().__init__()
+
+    async def cog_unload(self) -> None:
+        self.timers.cancel_all()
+
+    # ------------------------------------------------------------------ restart
+    async def restore(self) -> int:
+        """Re-attach every unfinished Discord debate and re-arm its timer. Safe to call again."""
+        active = await self.service.store.list_debates(status="active", platform=PLATFORM, limit=None)
+        for debate in active:
+            if debate.thread_id:
+                self.threads[int(debate.thread_id)] = debate.id
+                self.timers.arm(debate)
+        log.info("restored %d unfinished debate(s)", len(active))
+        return len(active)
+
+    # ------------------------------------------------------------------ autocomplete
+    async def topic_autocomplete(self, interaction: discord.Interaction, current: str):
+        current = current.lower()
+        choices = []
+        for topic in self.service.library.topics.values():
+            if current in topic.id or current in topic.motion.lower():
+                choices.append(app_commands.Choice(name=render.clip(topic.motion, 100), value=topic.id))
+        return choices[:25]
+
+    async def side_autocomplete(self, interaction: discord.Interaction, current: str):
+        topic_id = getattr(interaction.namespace, "topic", None)
+        try:
+            topic = self.service.topic(topic_id or None)
+        except Exception:
+            return []
+        options = [(s.id, s.name) for s in topic.sides] + [("random", T.RANDOM_SIDE)]
+        current = current.lower()
+        return [
+            app_commands.Choice(name=render.clip(name, 100), value=sid)
+            for sid, name in options
+            if current in sid or current in name.lower()
+        ][:25]
+
+    # ------------------------------------------------------------------ /debate start
+    @app_commands.command(name="start", description=T.START)
+    @app_commands.describe(
+        topic=T.START_TOPIC, side=T.START_SIDE, rounds=T.START_ROUNDS, private=T.START_PRIVATE, minutes=T.START_TIME
+    )
+    @app_commands.autocomplete(topic=topic_autocomplete, side=side_autocomplete)
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        topic: str | None = None,
+        side: str | None = None,
+        rounds: app_commands.Range[int, 1, 10] | None = None,
+        private: bool = False,
+        minutes: app_commands.Range[int, 1, 1440] | None = None,
+    ) -> None:
+        chosen = self.service.check_options(topic or None, side or None, rounds, minutes * 60 if minutes else None)
+        existing = await self._existing(interaction)
+        if existing is not None:
+            raise UserFacingError(T.ALREADY_RUNNING.format(where=render.where(existing)))
+        if not side:
+            view = discord.ui.View(timeout=None)
+            for s in chosen.sides:
+                view.add_item(SideButton(interaction.user.id, s.id, chosen.id, rounds, private, minutes, s.name))
+            view.add_item(SideButton(interaction.user.id, "random", chosen.id, rounds, private, minutes, T.RANDOM_SIDE))
+            await interaction.response.send_message(
+                T.CHOOSE_SIDE.format(motion=chosen.motion), view=view, ephemeral=interaction.guild is not None
+            )
+            return
+        await interaction.response.defer(thinking=True, ephemeral=interaction.guild is not None)
+        await self.open_debate(interaction, chosen.id, side, rounds, private, minutes)
+
+    async def open_debate(
+        self,
+        interaction: discord.Interaction,
+        topic_id: str,
+        side: str,
+        rounds: int | None,
+        private: bool,
+        minutes: int | None,
+    ) -> None:
+        """Create the thread (or use the DM), start the debate, post the rules and the opening."""
+        user = interaction.user
+        lock = self._start_locks.setdefault(user.id, asyncio.Lock())
+        async with lock:  # two quick starts by one user must not open two debates
+            existing = await self._existing(interaction)
+            if existing is not None:
+                await interaction.followup.send(T.ALREADY_RUNNING.format(where=render.where(existing)), ephemeral=True)
+                return
+            topic = self.service.check_options(topic_id, side, rounds, minutes * 60 if minutes else None)
+            note = ""
+            channel = interaction.channel
+            if interaction.guild is None:
+                channel_id = thread_id = interaction.channel_id
+            elif isinstance(channel, discord.Thread):
+                thread_id, channel_id = channel.id, channel.parent_id
+            elif isinstance(channel, discord.TextChannel):
+                thread, note = await self._create_thread(
+                    channel, user, render.thread_name(topic, user.display_name), private
+                )
+                thread_id, channel_id = thread.id, channel.id
+            else:
+                raise UserFacingError(T.WRONG_CHANNEL)
+            outcome = await self.service.start(
+                topic.id,
+                side,
+                rounds=rounds,
+                user_id=str(user.id),
+                user_name=user.display_name,
+                platform=PLATFORM,
+                guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+                channel_id=str(channel_id),
+                thread_id=str(thread_id),
+                turn_seconds=minutes * 60 if minutes else None,
+            )
+        debate = outcome.debate
+        self.threads[int(thread_id)] = debate.id
+        embeds = [render.rules_embed(topic, debate), *render.text_embeds(T.OPENING_TITLE, outcome.reply.text)]
+        await self.post(debate, embeds=embeds)
+        self.timers.arm(debate)
+        if interaction.guild is None:
+            await interaction.followup.send(T.STARTED_DM, ephemeral=False)
+        else:
+            await interaction.followup.send(
+                T.STARTED.format(where=render.where(debate)) + (f"\n{note}" if note else ""), ephemeral=True
+            )
+
+    async def _create_thread(
+        self, channel: discord.TextChannel, user: discord.abc.User, name: str, private: bool
+    ) -> tuple[discord.Thread, str]:
+        me = channel.guild.me
+        perms = channel.permissions_for(me)
+        note = ""
+        if not perms.send_messages_in_threads or not (perms.create_public_threads or perms.create_private_threads):
+            raise UserFacingError(T.NO_THREADS)
+        kind = discord.ChannelType.private_thread
+        if private and not perms.create_private_threads:
+            private, note = False, T.PRIVATE_FALLBACK
+        if not private:
+            kind = discord.ChannelType.public_thread
+            if not perms.create_public_threads:
+                raise UserFacingError(T.NO_THREADS)
+        try:
+            thread = await channel.create_thread(
+                name=name, type=kind, auto_archive_duration=1440, invitable=False if private else None
+            )
+        except discord.Forbidden:
+            raise UserFacingError(T.NO_THREADS) from None
+        except discord.HTTPException as exc:
+            if not private:
+                raise
+            log.info("private thread refused in %s (%s); opening a public one", channel.id, exc)
+            thread = await channel.create_thread(
+                name=name, type=discord.ChannelType.public_thread, auto_archive_duration=1440
+            )
+            note = T.PRIVATE_FALLBACK
+        try:
+            await thread.add_user(user)
+        except discord.HTTPException as exc:
+            log.warning("could not add %s to thread %s: %s", user.id, thread.id, exc)
+        return thread, note
+
+    async def _existing(self, interaction: discord.Interaction) -> DebateRecord | None:
+        """The user's active debate in this channel (the thread's parent counts as the channel)."""
+        channel = interaction.channel
+        channel_id = channel.parent_id if isinstance(channel, discord.Thread) else interaction.channel_id
+        found = await self.service.store.list_debates(
+            status="active", user_id=str(interaction.user.id), platform=PLATFORM, channel_id=str(channel_id), limit=1
+        )
+        return found[0] if found else None
+
+    # ------------------------------------------------------------------ other commands
+    @app_commands.command(name="status", description=T.STATUS)
+    async def status(self, interaction: discord.Interaction) -> None:
+        debate = await self._debate_for(interaction, must_be_active=True)
+        topic = self.service.topic(debate.topic_id)
+        embed = render.status_embed(topic, debate, self.service.status(debate), render.where(debate))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="concede", description=T.CONCEDE)
+    async def concede(self, interaction: discord.Interaction) -> None:
+        debate = await self._debate_for(interaction, must_be_active=True)
+        if str(interaction.user.id) != debate.user_id:
+            raise UserFacingError(T.NOT_PARTICIPANT)
+        await self._finish(interaction, debate, "concede")
+
+    @app_commands.command(name="end", description=T.END)
+    async def end(self, interaction: discord.Interaction) -> None:
+        debate = await self._debate_for(interaction, must_be_active=True)
+        if str(interaction.user.id) != debate.user_id and not self._is_moderator(interaction, debate):
+            raise UserFacingError(T.NOT_PARTICIPANT)
+        await self._finish(interaction, debate, "end")
+
+    async def _finish(self, interaction: discord.Interaction, debate: DebateRecord, command: str) -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        outcome = await self.service.command(debate.id, command, author=interaction.user.display_name)
+        await self.deliver(outcome)
+        await interaction.followup.send(outcome.reply.text, ephemeral=True)
+
+    @app_commands.command(name="topics", description=T.TOPICS)
+    async def topics(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title=T.TOPICS_TITLE, colour=render.COLOUR)
+        for topic in list(self.service.library.topics.values())[:25]:
+            sides = " vs ".join(s.name for s in topic.sides)
+            embed.add_field(
+                name=render.clip(topic.motion, 256),
+                value=render.clip(f"`{topic.id}` · {sides} · {len(topic.claims)} arguments", 1024),
+                inline=False,
+            )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="history", description=T.HISTORY)
+    async def history(self, interaction: discord.Interaction) -> None:
+        debates = await self.service.store.list_debates(user_id=str(interaction.user.id), limit=10)
+        if not debates:
+            await interaction.response.send_message(T.HISTORY_EMPTY, ephemeral=True)
+            return
+        lines = []
+        for d in debates:
+            try:
+                motion = self.service.topic(d.topic_id).motion
+            except Exception:
+                motion = d.topic_id
+            lines.append(
+                f"**#{d.id}** {render.clip(motion, 60)} · {d.user_side} · {d.status} · {d.turn_count} turns · "
+                f"{d.created_at[:10]}" + (f" · <#{d.thread_id}>" if d.platform == PLATFORM and d.thread_id else "")
+            )
+        embed = discord.Embed(title=T.HISTORY_TITLE, description="\n".join(lines), colour=render.COLOUR)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="transcript", description=T.TRANSCRIPT)
+    @app_commands.describe(debate=T.TRANSCRIPT_ID, format=T.TRANSCRIPT_FORMAT)
+    @app_commands.choices(format=[app_commands.Choice(name=n, value=v) for v, n in TRANSCRIPT_FORMATS.items()])
+    async def transcript(self, interaction: discord.Interaction, debate: int | None = None, format: str = "md") -> None:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        if debate is not None:
+            record = await self.service.store.get_debate(debate)
+        else:
+            record = await self._debate_for(interaction, must_be_active=False)
+        if str(interaction.user.id) != record.user_id and not self._is_moderator(interaction, record):
+            raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
+        record, text = await self.service.transcript(record.id, format)
+        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"counterpoint-debate-{record.id}.{format}")
+        await interaction.followup.send(T.TRANSCRIPT_READY.format(id=record.id), file=file, ephemeral=True)
+
+    @app_commands.command(name="help", description=T.HELP)
+    async def help(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(title="Counterpoint", description=T.HELP_TEXT, colour=render.COLOUR)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # ------------------------------------------------------------------ finding debates, permissions
+    async def _debate_for(self, interaction: discord.Interaction, *, must_be_active: bool) -> DebateRecord:
+        """The debate of the thread the command is used in, else the user's latest (active) debate."""
+        here = self.threads.get(interaction.channel_id or 0)
+        if here is not None:
+            return await self.service.store.get_debate(here)
+        found = await self.service.store.list_debates(
+            status="active" if must_be_active else None, user_id=str(interaction.user.id), platform=PLATFORM, limit=1
+        )
+        if not found:
+            raise UserFacingError(T.NO_DEBATE)
+        return found[0]
+
+    @staticmethod
+    def _is_moderator(interaction: discord.Interaction, debate: DebateRecord) -> bool:
+        return (
+            interaction.guild_id is not None
+            and debate.guild_id == str(interaction.guild_id)
+            and interaction.permissions.manage_threads
+        )
+
+    # ------------------------------------------------------------------ turns
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        try:
+            await self._on_message(message)
+        except Exception as exc:
+            self.bot.errors.unexpected(f"message {message.id}", exc)
+
+    async def _on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        debate_id = self.threads.get(message.channel.id)
+        if debate_id is None:
+            if message.guild is None and message.author.id not in self._dm_hinted:
+                self._dm_hinted.add(message.author.id)  # one hint per user and process
+                await self._safe_reply(message, T.DM_NO_DEBATE)
+            return
+        debate = await self.service.store.get_debate(debate_id)
+        if not debate.active:
+            self.threads.pop(message.channel.id, None)
+            return
+        if str(message.author.id) != debate.user_id:
+            key = (debate.id, message.author.id)
+            if key not in self._hinted:
+                self._hinted.add(key)
+                text = T.NOT_A_TURN_HINT.format(name=message.author.display_name, owner=debate.user_name)
+                await self._safe_reply(message, text, delete_after=HINT_DELETE_AFTER)
+            return
+        text = message.content
+        if not text.strip():
+            return  # an attachment or sticker alone is not a turn
+        command = text.strip().lower().lstrip("/!")
+        if text.strip().startswith(("/", "!")) and command in COMMANDS:
+            outcome = await self.service.command(debate.id, command, author=message.author.display_name)
+            await self.deliver(outcome)
+            return
+        if not self._cooldown_ok(message.author.id):
+            if message.author.id not in self._flood_noticed:
+                self._flood_noticed.add(message.author.id)
+                await self._safe_reply(message, T.COOLDOWN.format(seconds=self.bot.settings.turn_cooldown))
+            return
+        try:
+            async with message.channel.typing():
+                outcome = await self.service.say(
+                    debate.id, text, author=message.author.display_name, message_id=str(message.id)
+                )
+        except (DuplicateMessage, DebateFinished):
+            return  # a replay after a reconnect, or a message racing the end of the debate
+        if outcome is not None:
+            await self.deliver(outcome)
+
+    def _cooldown_ok(self, user_id: int) -> bool:
+        cooldown = self.bot.settings.turn_cooldown
+        now = time.monotonic()
+        last = self._last_turn.get(user_id)
+        if cooldown and last is not None and now - last < cooldown:
+            return False
+        self._last_turn[user_id] = now
+        self._flood_noticed.discard(user_id)
+        return True
+
+    async def forfeit(self, debate: DebateRecord) -> None:
+        outcome = await self.service.forfeit(debate.id, debate.deadline or "")
+        if outcome is not None:
+            await self.deliver(outcome)
+
+    # ------------------------------------------------------------------ showing results
+    async def deliver(self, outcome: Outcome) -> None:
+        """Show a reply (already committed) in the debate's thread; the scorecard when it is over."""
+        debate = outcome.debate
+        for chunk in render.split_message(outcome.reply.text):
+            if await self.post(debate, content=chunk) is None:
+                break
+        if outcome.scorecard is not None or not debate.active:
+            self.threads.pop(int(debate.thread_id or 0), None)
+            self.timers.cancel(debate.id)
+            card = outcome.scorecard or await self.service.scorecard(debate.id)
+            await self.post(debate, embed=render.scorecard_embed(self.service.topic(debate.topic_id), debate, card))
+        else:
+            self.timers.arm(debate)
+
+    async def post(self, debate: DebateRecord, **kwargs) -> discord.Message | None:
+        """Send to the debate's thread or DM. Retries server errors and rate limits; on a missing
+        permission or a deleted thread tells the user where it can, and never loses the logged turn."""
+        channel = self.bot.get_partial_messageable(
+            int(debate.thread_id or 0),
+            guild_id=int(debate.guild_id) if debate.guild_id else None,
+            type=discord.ChannelType.private if debate.guild_id is None else None,
+        )
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                return await channel.send(**kwargs)
+            except discord.NotFound:
+                await self._thread_gone(debate)
+                return None
+            except discord.Forbidden as exc:
+                log.warning("cannot post in %s for debate %s: %s", debate.thread_id, debate.id, exc)
+                await self._tell_user(debate, T.SEND_FAILED_DM)
+                return None
+            except discord.HTTPException as exc:
+                if exc.status < 500 and exc.status != 429:
+                    log.warning("message for debate %s refused: %s", debate.id, exc)
+                    return None
+                log.warning("send failed for debate %s (attempt %d): %s", debate.id, attempt + 1, exc)
+                await asyncio.sleep(0.5 * 2**attempt)
+        await self._tell_user(debate, T.SEND_FAILED_DM)
+        return None
+
+    async def _thread_gone(self, debate: DebateRecord) -> None:
+        if self.threads.pop(int(debate.thread_id or 0), None) is None:
+            return
+        self.timers.cancel(debate.id)
+        try:
+            await self.service.command(debate.id, "end", author="counterpoint")
+        except DebateNotFound:
+            return
+        await self._tell_user(debate, T.THREAD_GONE.format(id=debate.id))
+
+    async def _tell_user(self, debate: DebateRecord, text: str) -> None:
+        if debate.guild_id is None:
+            return  # the DM itself is what failed
+        try:
+            user = self.bot.get_user(int(debate.user_id)) or await self.bot.fetch_user(int(debate.user_id))
+            await user.send(text)
+        except (discord.HTTPException, ValueError) as exc:
+            log.info("could not tell user %s about debate %s: %s", debate.user_id, debate.id, exc)
+
+    async def _safe_reply(self, message: discord.Message, text: str, **kwargs) -> None:
+        try:
+            await message.reply(text, mention_author=False, **kwargs)
+        except discord.HTTPException as exc:
+            log.info("could not answer message %s: %s", message.id, exc)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        debate_id = self.threads.get(payload.thread_id)
+        if debate_id is not None:
+            try:
+                await self._thread_gone(await self.service.store.get_debate(debate_id))
+            except Exception as exc:
+                self.bot.errors.unexpected(f"thread delete {payload.thread_id}", exc)

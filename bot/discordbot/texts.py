@@ -1,0 +1,89 @@
+"""Every user-facing text of the Discord adapter, in one place (ready for translation)."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- command and option descriptions
+GROUP = "Debate the bot: it plays the other side, with evidence and sources"
+START = "Start a debate: a thread (or this DM) where your messages are your turns"
+START_TOPIC = "The motion to debate (default: the first topic)"
+START_SIDE = "Your side; leave empty to choose with buttons, or pick random"
+START_ROUNDS = "Rebuttal rounds (1-10; default: the topic's format)"
+START_PRIVATE = "A private thread only you, the bot and moderators can see"
+START_TIME = "Minutes you have for each turn (1-1440; default: no limit)"
+STATUS = "Where your debate stands: phase, round, turns left"
+CONCEDE = "Concede the debate and get your scorecard"
+END = "End a debate early (participant, or a moderator with Manage Threads)"
+TOPICS = "The motions you can debate"
+HISTORY = "Your own debates"
+TRANSCRIPT = "A debate's transcript as a file (participants and moderators)"
+TRANSCRIPT_ID = "Debate number (default: the debate in this thread, or your latest)"
+TRANSCRIPT_FORMAT = "File format"
+HELP = "How debating with Counterpoint works"
+RANDOM_SIDE = "Random"
+
+# ---------------------------------------------------------------- replies
+CHOOSE_SIDE = "**{motion}**\nWhich side will you argue? I take the other one."
+NOT_YOUR_BUTTON = "These buttons belong to the person who started this debate; use `/debate start` for your own."
+ALREADY_RUNNING = "You already have a debate running here: {where}. Finish it or `/debate end` it first."
+STARTED = "Your debate is ready in {where}. Post your opening statement there; each message is a turn."
+STARTED_DM = "Your debate starts here. Each message you send is a turn."
+NO_THREADS = (
+    "I can't open a thread here (missing permission to create threads). Ask a moderator to let me create "
+    "threads and send messages in them, or start the debate in a DM with me."
+)
+PRIVATE_FALLBACK = "Private threads aren't available here, so I opened a public thread."
+WRONG_CHANNEL = "Start a debate in a text channel, a thread, or a DM with me."
+NO_DEBATE_HERE = "There is no active debate here. Start one with `/debate start`."
+NO_DEBATE = "You have no active debate. Start one with `/debate start`."
+NOT_PARTICIPANT = "Only the debater (or a moderator with Manage Threads) can do that."
+NOT_YOUR_TRANSCRIPT = "Only the debater and moderators of that server can fetch this transcript."
+UNKNOWN_DEBATE = "I can't find debate #{id}."
+NOT_A_TURN_HINT = (
+    "{name}, this thread is {owner}'s debate, so your messages here are not turns. Start your own with `/debate start`."
+)
+DM_NO_DEBATE = "Hi! Start a debate with `/debate start` (right here in this DM, or in a server channel)."
+COOLDOWN = "Slow down a little: I take one turn every {seconds:g} s. Messages sent meanwhile are not turns."
+REMINDER = "{mention}, about {left} left for your turn, or it passes to me."
+SEND_FAILED_DM = (
+    "I couldn't post my reply in your debate thread, but your turn and my answer are saved. "
+    "Use `/debate status` or `/debate transcript` to see them."
+)
+THREAD_GONE = "The thread of debate #{id} was deleted, so I ended the debate. Your transcript is saved."
+HISTORY_EMPTY = "You have no debates yet. Start one with `/debate start`."
+TRANSCRIPT_READY = "Transcript of debate #{id}."
+ERROR_GENERIC = "Something went wrong on my side. Your debate is saved; please try again in a moment."
+ERROR_FORBIDDEN = "I'm missing a permission for that here: {what}."
+ERROR_BAD_OPTION = "That didn't work: {what}"
+ERROR_COOLDOWN = "Please wait {seconds:.0f} s before using this command again."
+ERROR_TOO_BIG = "That message is too big for me to read; please keep turns under {limit:,} characters."
+
+RULES_TITLE = "How this debate works"
+RULES = (
+    "**You** argue: {user_side}\n**I** argue: {bot_side}\n\n"
+    "Each message you post here is one turn: make your point, with evidence if you have it. "
+    "I answer what you actually said, with sources.\n"
+    "Format: {format}.{time}\n"
+    "Commands: `/debate status`, `/debate concede`, `/debate end`, `/debate transcript`."
+)
+RULES_TIME = "\nYou have {minutes} for each turn; I'll remind you before time runs out."
+GROUND_RULES = "Ground rules"
+OPENING_TITLE = "My opening"
+SCORECARD_TITLE = "Scorecard: debate #{id}"
+HELP_TEXT = (
+    "**Counterpoint** is a debate sparring partner. Pick a motion and a side; I argue the other side "
+    "with evidence and sources.\n\n"
+    "`/debate start` opens a thread (or runs in this DM). Then just write: every message of yours in the "
+    "thread is a turn. The debate has an opening, rebuttal rounds and a closing; at the end you get a "
+    "scorecard: what you argued, what I rebutted, what stood, and the strongest arguments you missed.\n\n"
+    "`/debate status` where you are · `/debate concede` · `/debate end` · `/debate topics` · "
+    "`/debate history` your debates · `/debate transcript` the full log as a file."
+)
+TOPICS_TITLE = "Motions"
+HISTORY_TITLE = "Your debates"
+STATUS_TITLE = "Debate #{id}"
+MISSING_TOKEN = (
+    "No Discord token: set DISCORD_TOKEN (or discord_token in the config file {config}).\n"
+    "Get one at https://discord.com/developers/applications: create an application, open 'Bot', "
+    "'Reset Token', and enable the Message Content intent. See the README, 'Run it on your server'.\n"
+    "Without a token, `counterpoint debate` runs a debate in the terminal."
+)

@@ -1,0 +1,516 @@
+"""End to end: the real discord.py client running Counterpoint against the fake Discord on 127.0.0.1.
+
+Each test starts a FakeDiscord, points the bot at it through the DISCORD_API_BASE / DISCORD_GATEWAY_URL
+settings, and drives users: slash commands (INTERACTION_CREATE), messages (MESSAGE_CREATE), button
+clicks. Assertions look at what the fake received over REST and at the SQLite log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.discordbot.client import CounterpointBot, configure_endpoints
+from bot.service import DebateService
+from bot.settings import Settings
+from bot.storage.sqlite import SQLiteStore
+from bot.topics import TopicLibrary
+from tests.discord_fake import (
+    FAST_CLIENT_OPTIONS,
+    FakeDiscord,
+    Intents,
+    Permissions,
+    stop_client,
+    wait_until_ready,
+)
+
+TIMEOUT = 8.0
+TOPIC = "school-uniforms"
+MESSAGES = r"/channels/\d+/messages"
+
+
+class BotProcess:
+    """One run of the bot: its own store connection on a shared database file (a restart makes a new one)."""
+
+    def __init__(self, server: FakeDiscord, library: TopicLibrary, db: Path, **settings):
+        self.server = server
+        self.library = library
+        self.settings = Settings(
+            db_path=db,
+            topics_dir=Path("."),
+            discord_token=server.token,
+            discord_api_base=server.api_base,
+            discord_gateway_url=server.gateway_url,
+            **{"turn_cooldown": 0.0, **settings},
+        )
+        self.store = SQLiteStore(db)
+        self.bot: CounterpointBot | None = None
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> CounterpointBot:
+        await self.store.open()
+        configure_endpoints(self.settings)
+        service = DebateService(self.library, self.store)
+        self.bot = CounterpointBot(self.settings, service, **FAST_CLIENT_OPTIONS)
+        self.task = asyncio.create_task(self.bot.start(self.server.token))
+        await wait_until_ready(self.bot, self.task, TIMEOUT)
+        return self.bot
+
+    async def stop(self) -> None:
+        if self.bot is not None and self.task is not None:
+            error = await stop_client(self.bot, self.task, TIMEOUT)
+            assert error is None, f"bot task failed: {error!r}"
+        await self.store.close()
+
+    @property
+    def cog(self):
+        return self.bot.get_cog("DebateCog")
+
+
+@pytest.fixture
+async def server():
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(users=("alice", "bob", "carol")) as fake:
+        yield fake
+        assert fake.unknown == [], f"the bot called endpoints the fake does not know: {fake.unknown}"
+    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "discord.sqlite3"
+
+
+@pytest.fixture
+async def run(server, mini_library, db):
+    processes: list[BotProcess] = []
+
+    async def start(**settings) -> BotProcess:
+        proc = BotProcess(server, mini_library, db, **settings)
+        processes.append(proc)
+        await proc.start()
+        return proc
+
+    yield start
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            await proc.stop()
+
+
+async def start_debate(server: FakeDiscord, user: str = "alice", **options) -> tuple[int, int]:
+    """/debate start in the default channel; returns (thread id, interaction id) once the opening is posted."""
+    options = {"topic": TOPIC, "side": "con", **options}
+    uid = server.user_id(user)
+    iid, _ = await server.send_interaction("debate start", options, user_id=uid)
+    opening = await server.wait_for_message(
+        lambda m: any(e.get("title") == "My opening" for e in m.embeds), timeout=TIMEOUT
+    )
+    return opening.channel_id, iid
+
+
+async def answer_of(server: FakeDiscord, iid: int, predicate):
+    """The message answering an interaction (a deferred answer is the original message, edited later)."""
+    async with asyncio.timeout(TIMEOUT):
+        while True:
+            interaction = server.interaction(iid)
+            ids = [interaction.original_message_id, *interaction.followup_ids]
+            for mid in filter(None, ids):
+                message = server.get_message(mid)
+                if predicate(message):
+                    return message
+            await asyncio.sleep(0.02)
+
+
+async def turn(server: FakeDiscord, channel: int, user: str, text: str):
+    """A user message in the debate; returns the bot's first reply to it."""
+    await server.send_message(channel, server.user_id(user), text)
+    return await server.wait_for_message(channel_id=channel, timeout=TIMEOUT)
+
+
+async def debate_turns(db: Path, debate_id: int | None = None):
+    async with SQLiteStore(db) as store:
+        debates = await store.list_debates(limit=None)
+        debate = debates[0] if debate_id is None else await store.get_debate(debate_id)
+        return debate, await store.turns(debate.id)
+
+
+# ---------------------------------------------------------------------------------------------- tests
+
+
+async def test_login_intents_and_command_sync(server, run):
+    await run()
+    intents = server.identify["intents"]
+    for needed in (Intents.GUILDS, Intents.GUILD_MESSAGES, Intents.DIRECT_MESSAGES, Intents.MESSAGE_CONTENT):
+        assert intents & needed, f"intent {needed} missing from IDENTIFY ({intents})"
+    synced = server.requests_to("PUT", rf"/applications/{server.app_id}/commands")
+    assert synced, "slash commands were not synced"
+    (debate,) = [c for c in synced[-1].json if c["name"] == "debate"]
+    subcommands = {o["name"] for o in debate["options"]}
+    assert subcommands == {"start", "status", "concede", "end", "topics", "history", "transcript", "help"}
+    start = next(o for o in debate["options"] if o["name"] == "start")
+    assert {o["name"] for o in start["options"]} == {"topic", "side", "rounds", "private", "minutes"}
+    assert all(o["description"] for o in debate["options"])
+
+
+async def test_start_opens_thread_and_full_debate_to_scorecard(server, run, db):
+    await run()
+    thread_id, iid = await start_debate(server)
+    thread = next(t for t in server.threads() if int(t["id"]) == thread_id)
+    assert thread["parent_id"] == str(server.channel_id)
+    assert "School uniforms" in thread["name"]
+    assert server.interaction(iid).acknowledged
+    opening = server.bot_messages(thread_id)[0]
+    assert opening.embeds[0]["title"] == "School uniforms should be compulsory"  # the rules
+    assert "Uniforms should be optional" in opening.embeds[0]["description"]
+
+    messages = [
+        "uniforms cost a lot and poor families struggle to pay for them",
+        "pupils need to express themselves and their identity",
+        "the designer labels argument is weak because phones show wealth anyway",
+        "in closing: cost and freedom of expression outweigh the rest",
+    ]
+    for text in messages:
+        reply = await turn(server, thread_id, "alice", text)
+        assert reply.content
+    card = await server.wait_for_message(
+        lambda m: any("Scorecard" in (e.get("title") or "") for e in m.embeds), channel_id=thread_id, timeout=TIMEOUT
+    )
+    assert card.embeds[0]["fields"]
+    debate, turns = await debate_turns(db)
+    assert debate.status == "completed"
+    assert debate.thread_id == str(thread_id) and debate.channel_id == str(server.channel_id)
+    assert [t.speaker for t in turns] == ["bot"] + ["user", "bot"] * len(messages)
+    assert [t.text for t in turns if t.speaker == "user"] == messages
+    assert all(t.message_id for t in turns if t.speaker == "user")
+    # after the end, messages in the thread are no longer turns
+    await server.send_message(thread_id, server.user_id("alice"), "one more thing")
+    await asyncio.sleep(0.3)
+    assert len((await debate_turns(db))[1]) == len(turns)
+
+
+async def test_every_bot_message_suppresses_mentions(server, run):
+    await run()
+    thread_id, _ = await start_debate(server)
+    await turn(server, thread_id, "alice", f"@everyone <@&{server.role_id}> uniforms cost too much for poor families")
+    await server.send_interaction("debate status", {}, user_id=server.user_id("alice"), channel_id=thread_id)
+    await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
+    sent = [
+        r
+        for r in server.requests
+        if r.method in ("POST", "PATCH")
+        and (r.path.endswith("/messages") or "/callback" in r.path or "/webhooks/" in r.path)
+        and isinstance(r.json, dict)
+    ]
+    assert len(sent) >= 4
+    for request in sent:
+        body = request.json.get("data", request.json) if "/callback" in request.path else request.json
+        if "content" in body or "embeds" in body:
+            assert body.get("allowed_mentions") == {"parse": []}, request
+    assert not any(m.data.get("mention_everyone") for m in server.bot_messages())
+
+
+async def test_side_buttons_and_random(server, run, db):
+    await run()
+    alice = server.user_id("alice")
+    await server.send_interaction("debate start", {"topic": TOPIC}, user_id=alice)
+    prompt = await server.wait_for_message(lambda m: bool(m.components), timeout=TIMEOUT)
+    buttons = [c for row in prompt.components for c in row["components"]]
+    assert [b["label"] for b in buttons] == ["Uniforms should be compulsory", "Uniforms should be optional", "Random"]
+    # someone else cannot click alice's buttons
+    await server.send_component(prompt.id, buttons[0]["custom_id"], user_id=server.user_id("bob"))
+    refused = await server.wait_for_message(lambda m: "belong" in m.content, timeout=TIMEOUT)
+    assert refused.ephemeral
+    await server.send_component(prompt.id, buttons[0]["custom_id"], user_id=alice)
+    await server.wait_for_message(lambda m: any(e.get("title") == "My opening" for e in m.embeds), timeout=TIMEOUT)
+    debate, _ = await debate_turns(db)
+    assert (debate.user_side, debate.bot_side, debate.user_id) == ("pro", "con", str(alice))
+
+
+async def test_side_buttons_survive_a_restart(server, run, db):
+    first = await run()
+    alice = server.user_id("alice")
+    await server.send_interaction("debate start", {"topic": TOPIC}, user_id=alice)
+    prompt = await server.wait_for_message(lambda m: bool(m.components), timeout=TIMEOUT)
+    await first.stop()
+    await run()
+    random_button = prompt.components[0]["components"][-1]["custom_id"]
+    await server.send_component(prompt.id, random_button, user_id=alice)
+    await server.wait_for_message(lambda m: any(e.get("title") == "My opening" for e in m.embeds), timeout=TIMEOUT)
+    debate, _ = await debate_turns(db)
+    assert debate.user_side in ("pro", "con") and debate.active
+
+
+async def test_second_start_says_where_the_first_is(server, run):
+    await run()
+    thread_id, _ = await start_debate(server)
+    await server.send_interaction("debate start", {"topic": TOPIC, "side": "pro"}, user_id=server.user_id("alice"))
+    answer = await server.wait_for_message(lambda m: "already" in m.content, timeout=TIMEOUT)
+    assert f"<#{thread_id}>" in answer.content and answer.ephemeral
+    assert len(server.threads()) == 1
+
+
+async def test_private_thread_when_asked(server, run):
+    await run()
+    thread_id, _ = await start_debate(server, private=True)
+    thread = next(t for t in server.threads() if int(t["id"]) == thread_id)
+    assert thread["type"] == 12  # GUILD_PRIVATE_THREAD
+    assert server.user_id("alice") in server.thread_members[thread_id]
+
+
+async def test_dm_debate(server, run, db):
+    await run()
+    alice = server.user_id("alice")
+    dm = server.dm_channel_id(alice)
+    await server.send_interaction("debate start", {"topic": TOPIC, "side": "pro"}, user_id=alice, channel_id=dm)
+    await server.wait_for_message(
+        lambda m: any(e.get("title") == "My opening" for e in m.embeds), channel_id=dm, timeout=TIMEOUT
+    )
+    assert server.threads() == []
+    reply = await turn(server, dm, "alice", "uniforms stop bullying over designer labels between rich and poor")
+    assert reply.content
+    debate, turns = await debate_turns(db)
+    assert debate.guild_id is None and debate.thread_id == str(dm)
+    assert turns[1].text.startswith("uniforms stop bullying")
+
+
+async def test_dm_without_debate_gets_one_hint(server, run):
+    await run()
+    alice = server.user_id("alice")
+    await server.send_dm(alice, "hello?")
+    hint = await server.wait_for_message(channel_id=server.dm_channel_id(alice), timeout=TIMEOUT)
+    assert "/debate start" in hint.content
+    await server.send_dm(alice, "hello again")
+    await asyncio.sleep(0.3)
+    assert len(server.bot_messages(server.dm_channel_id(alice))) == 1
+
+
+async def test_messages_of_others_are_not_turns(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    bob = server.user_id("bob")
+    await server.send_message(thread_id, bob, "uniforms are great")
+    hint = await server.wait_for_message(channel_id=thread_id, timeout=TIMEOUT)
+    assert "not turns" in hint.content
+    await server.send_message(thread_id, bob, "still here")
+    await asyncio.sleep(0.3)
+    assert len(server.bot_messages(thread_id)) == 2  # the opening and the one hint
+    _, turns = await debate_turns(db)
+    assert len(turns) == 1
+
+
+async def test_long_reply_is_split_under_2000(server, run, db, tmp_path):
+    data = yaml.safe_load((Path(__file__).parent / "data/topics/mini.yaml").read_text())
+    filler = " ".join(f"Sentence {i} adds more detail to this point." for i in range(40))
+    for claim in data["claims"]:
+        for item in claim["arguments"] + claim["rebuttals"]:
+            item["text"] = f"{item['text']} {filler}"[:1900]
+    (tmp_path / "topics").mkdir()
+    (tmp_path / "topics" / "long.yaml").write_text(yaml.safe_dump(data))
+    library = TopicLibrary.load(tmp_path / "topics")
+    proc = BotProcess(server, library, db)
+    try:
+        await proc.start()
+        thread_id, _ = await start_debate(server)
+        server.checkpoint()
+        two_claims = "uniforms cost too much for poor families, and pupils need to express their identity"
+        await server.send_message(thread_id, server.user_id("alice"), two_claims)
+        await server.wait_for("POST", MESSAGES, timeout=TIMEOUT)
+        await asyncio.sleep(0.5)
+        _, turns = await debate_turns(db)
+        reply_text = turns[-1].text
+        assert len(reply_text) > 2000
+        posted = [m for m in server.bot_messages(thread_id)[1:] if m.content]
+        assert len(posted) >= 2
+        assert all(len(m.content) <= 2000 for m in posted)
+        assert "".join(m.content for m in posted).replace("\n", "").replace(" ", "") == reply_text.replace(
+            "\n", ""
+        ).replace(" ", "")
+    finally:
+        await proc.stop()
+
+
+async def test_replayed_message_after_resume_is_processed_once(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    alice = server.user_id("alice")
+    mid = await server.send_message(thread_id, alice, "uniforms cost too much for poor families")
+    await server.wait_for_message(channel_id=thread_id, timeout=TIMEOUT)
+    await asyncio.sleep(0.2)
+    before = len(server.bot_messages(thread_id))
+    await server.drop_connection()
+    await server.wait_for_gateway(lambda p: p.op == 6, timeout=TIMEOUT)  # RESUME
+    await server.replay(mid)  # Discord may deliver it again after the resume
+    await server.replay(mid)
+    await asyncio.sleep(0.5)
+    assert len(server.bot_messages(thread_id)) == before
+    _, turns = await debate_turns(db)
+    assert [t.message_id for t in turns].count(str(mid)) == 1
+    # and the debate goes on normally
+    reply = await turn(server, thread_id, "alice", "students need to express their identity")
+    assert reply.content
+
+
+async def test_restart_mid_debate_continues_from_the_log(server, run, db):
+    first = await run()
+    thread_id, _ = await start_debate(server)
+    await turn(server, thread_id, "alice", "uniforms cost too much for poor families")
+    await asyncio.sleep(0.2)
+    await first.stop()
+    second = await run()
+    assert second.cog.threads == {thread_id: 1}
+    assert second.bot.ready_count == 1
+    reply = await turn(server, thread_id, "alice", "self expression matters more than looking smart")
+    assert reply.content
+    debate, turns = await debate_turns(db)
+    assert [t.number for t in turns] == list(range(1, 6))
+    assert debate.state["round_in_phase"] == 2 and debate.active
+
+
+async def test_rate_limited_send_is_retried(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    server.fail_next(
+        "POST",
+        rf"/channels/{thread_id}/messages",
+        429,
+        json={"message": "You are being rate limited.", "retry_after": 0.2, "global": False},
+        headers={"Retry-After": "0.2", "Via": "1.1 google", "X-RateLimit-Scope": "user"},
+    )
+    reply = await turn(server, thread_id, "alice", "uniforms cost too much for poor families")
+    assert reply.content
+    assert any(r.status == 429 for r in server.requests_to("POST", rf"/channels/{thread_id}/messages"))
+
+
+async def test_forbidden_send_keeps_the_turn_and_tells_the_user(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    alice = server.user_id("alice")
+    server.fail_next("POST", rf"/channels/{thread_id}/messages", 403)
+    await server.send_message(thread_id, alice, "uniforms cost too much for poor families")
+    notice = await server.wait_for_message(channel_id=server.dm_channel_id(alice), timeout=TIMEOUT)
+    assert "saved" in notice.content
+    debate, turns = await debate_turns(db)
+    assert [t.speaker for t in turns] == ["bot", "user", "bot"] and debate.active
+    # the debate is not corrupted: the next turn works
+    reply = await turn(server, thread_id, "alice", "self expression matters more than looking smart")
+    assert reply.content
+
+
+async def test_thread_deleted_ends_the_debate(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    server.fail_next(
+        "POST", rf"/channels/{thread_id}/messages", 404, json={"message": "Unknown Channel", "code": 10003}
+    )
+    await server.send_message(thread_id, server.user_id("alice"), "uniforms cost too much for poor families")
+    notice = await server.wait_for_message(channel_id=server.dm_channel_id(server.user_id("alice")), timeout=TIMEOUT)
+    assert "deleted" in notice.content
+    debate, turns = await debate_turns(db)
+    assert debate.status == "ended" and turns[1].speaker == "user"
+
+
+async def test_transcript_is_attached_for_participant_and_refused_to_others(server, run):
+    await run()
+    thread_id, _ = await start_debate(server)
+    await turn(server, thread_id, "alice", "uniforms cost too much for poor families")
+    iid, _ = await server.send_interaction(
+        "debate transcript", {"format": "html"}, user_id=server.user_id("alice"), channel_id=thread_id
+    )
+    reply = await answer_of(server, iid, lambda m: bool(m.files))
+    (file,) = reply.files
+    assert file.filename.endswith(".html") and b"uniforms cost too much" in file.content
+    assert reply.ephemeral
+    iid, _ = await server.send_interaction("debate transcript", {"debate": 1}, user_id=server.user_id("bob"))
+    refused = await answer_of(server, iid, lambda m: "Only the debater" in m.content)
+    assert not refused.files
+
+
+async def test_moderator_may_end_but_other_students_may_not(server, run, db):
+    await run()
+    thread_id, _ = await start_debate(server)
+    bob = server.user_id("bob")
+    await server.send_interaction("debate end", {}, user_id=bob, channel_id=thread_id)
+    await server.wait_for_message(lambda m: "Only the debater" in m.content, timeout=TIMEOUT)
+    assert (await debate_turns(db))[0].active
+    await server.set_role_permissions(server.role_id, Permissions.MANAGE_THREADS)
+    carol = await server.add_member("dana", roles=[server.role_id])
+    await server.send_interaction("debate end", {}, user_id=carol, channel_id=thread_id)
+    await server.wait_for_message(
+        lambda m: any("Scorecard" in (e.get("title") or "") for e in m.embeds), channel_id=thread_id, timeout=TIMEOUT
+    )
+    assert (await debate_turns(db))[0].status == "ended"
+
+
+async def test_status_topics_history_help(server, run):
+    await run()
+    alice = server.user_id("alice")
+    await server.send_interaction("debate topics", {}, user_id=alice)
+    topics = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
+    assert "School uniforms" in topics.embeds[0]["fields"][0]["name"]
+    await server.send_interaction("debate status", {}, user_id=alice)
+    await server.wait_for_message(lambda m: "no active debate" in m.content, timeout=TIMEOUT)
+    thread_id, _ = await start_debate(server)
+    await server.send_interaction("debate status", {}, user_id=alice)
+    status = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
+    assert "Opening" in status.embeds[0]["description"]
+    await server.send_interaction("debate history", {}, user_id=alice)
+    history = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
+    assert "#1" in history.embeds[0]["description"] and f"<#{thread_id}>" in history.embeds[0]["description"]
+    await server.send_interaction("debate help", {}, user_id=alice)
+    help_ = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
+    assert "/debate start" in help_.embeds[0]["description"]
+
+
+async def test_topic_autocomplete(server, run):
+    await run()
+    iid, _ = await server.send_autocomplete("debate start", {"topic": "unif"}, "topic")
+    await server.wait_for("POST", rf"/interactions/{iid}/.+/callback", timeout=TIMEOUT)
+    choices = server.interaction(iid).response_data["choices"]
+    assert choices == [{"name": "School uniforms should be compulsory", "value": TOPIC}]
+
+
+async def test_bad_options_get_a_friendly_error(server, run):
+    await run()
+    alice = server.user_id("alice")
+    await server.send_interaction("debate start", {"topic": "no-such-topic", "side": "pro"}, user_id=alice)
+    answer = await server.wait_for_message(lambda m: "didn't work" in m.content, timeout=TIMEOUT)
+    assert "no-such-topic" in answer.content and answer.ephemeral
+    assert server.threads() == []
+
+
+async def test_flood_gets_one_notice(server, run, db):
+    await run(turn_cooldown=30.0)
+    thread_id, _ = await start_debate(server)
+    alice = server.user_id("alice")
+    for text in ["uniforms cost too much", "and another thing", "and another", "and more"]:
+        await server.send_message(thread_id, alice, text)
+    await asyncio.sleep(0.6)
+    contents = [m.content for m in server.bot_messages(thread_id)[1:]]
+    assert sum("Slow down" in c for c in contents) == 1
+    _, turns = await debate_turns(db)
+    assert len([t for t in turns if t.speaker == "user"]) == 1
+
+
+async def test_turn_timer_reminds_then_forfeits_and_survives_restart(server, run, db):
+    first = await run()
+    thread_id, _ = await start_debate(server, minutes=5)
+    debate, _ = await debate_turns(db)
+    assert debate.turn_seconds == 300 and debate.deadline
+    await first.stop()
+    # the deadline passed while the bot was down: the restarted bot forfeits the turn from the log
+    async with SQLiteStore(db) as store:
+        await store.set_deadline(debate.id, "2000-01-01T00:00:00.000+00:00")
+    await run()
+    forfeited = await server.wait_for_message(
+        lambda m: "turn" in m.content.lower(), channel_id=thread_id, timeout=TIMEOUT
+    )
+    assert "Time" in forfeited.content or "clock" in forfeited.content
+    debate, turns = await debate_turns(db)
+    assert turns[1].kind == "forfeit" and debate.deadline > "2001"
