@@ -183,6 +183,7 @@ async def test_start_opens_thread_and_full_debate_to_scorecard(server, run, db):
         lambda m: any("Scorecard" in (e.get("title") or "") for e in m.embeds), channel_id=thread_id, timeout=TIMEOUT
     )
     assert card.embeds[0]["fields"]
+    assert server.requests_to("POST", rf"/channels/{thread_id}/typing"), "no typing indicator while composing"
     debate, turns = await debate_turns(db)
     assert debate.status == "completed"
     assert debate.thread_id == str(thread_id) and debate.channel_id == str(server.channel_id)
@@ -514,3 +515,18 @@ async def test_turn_timer_reminds_then_forfeits_and_survives_restart(server, run
     assert "Time" in forfeited.content or "clock" in forfeited.content
     debate, turns = await debate_turns(db)
     assert turns[1].kind == "forfeit" and debate.deadline > "2001"
+
+
+async def test_turn_timer_sends_a_reminder_before_the_deadline(server, run, db):
+    proc = await run()
+    thread_id, _ = await start_debate(server, minutes=5)
+    debate, _ = await debate_turns(db)
+    # move the deadline to 61 s from now: the reminder (60 s before) is due in about a second
+    from datetime import UTC, datetime, timedelta
+
+    soon = (datetime.now(UTC) + timedelta(seconds=61)).isoformat(timespec="milliseconds")
+    await proc.store.set_deadline(debate.id, soon)
+    proc.cog.timers.arm(await proc.store.get_debate(debate.id))
+    reminder = await server.wait_for_message(lambda m: "left for your turn" in m.content, timeout=TIMEOUT)
+    assert reminder.channel_id == thread_id and f"<@{server.user_id('alice')}>" in reminder.content
+    assert reminder.allowed_mentions == {"parse": []}  # the reminder names the debater but pings no one

@@ -17,6 +17,17 @@ from .errors import ErrorHandler
 
 log = logging.getLogger(__name__)
 HEALTH_INTERVAL = 30.0
+# what the invite URL in the README asks for, and nothing more
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    create_public_threads=True,
+    create_private_threads=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
 
 
 def configure_endpoints(settings: Settings) -> None:
