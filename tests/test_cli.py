@@ -237,3 +237,15 @@ def test_html_export_escapes_user_text(tmp_path):
 def test_bad_settings_are_reported(tmp_path):
     res = run(["topics"], env={"COUNTERPOINT_ROUNDS": "many"})
     assert res.returncode == 2 and "rounds must be a whole number" in res.stderr
+
+
+def test_run_without_token_says_how_to_get_one():
+    result = run(["run"])
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "counterpoint debate" in result.stderr
+    assert "developers/applications" in result.stderr
+
+
+def test_health_is_unhealthy_without_a_running_bot():
+    result = run(["health"])
+    assert result.returncode == 1 and "unhealthy" in result.stderr
