@@ -37,6 +37,11 @@ class Settings:
     turn_cooldown: float = 2.0  # seconds between two turns of one user; faster messages get one notice
     sync_commands: bool = True  # publish the slash commands on start
     dev_guild_id: int | None = None  # publish them to this guild only (instant, for development)
+    web_host: str = "127.0.0.1"  # the transcript viewer (`counterpoint serve`) binds here
+    web_port: int = 8080
+    web_url: str = "http://127.0.0.1:8080"  # public base URL used in signed links
+    web_secret: str | None = field(default=None, repr=False)  # HMAC key of signed links; never logged
+    link_ttl: int = 7 * 86400  # seconds a signed link stays valid
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
@@ -98,7 +103,13 @@ class Settings:
         gateway = str(get("discord_gateway_url", "DISCORD_GATEWAY_URL") or DISCORD_GATEWAY_URL)
         if not gateway.startswith(("ws://", "wss://")):
             raise SettingsError(f"discord_gateway_url must be a ws(s) URL, got {gateway!r}")
+        port = integer("web_port", 1, 65535)
         return cls(
+            web_host=str(get("web_host") or "127.0.0.1"),
+            web_port=port or 8080,
+            web_url=str(get("web_url") or f"http://127.0.0.1:{port or 8080}").rstrip("/"),
+            web_secret=get("web_secret"),
+            link_ttl=integer("link_ttl", 60, 365 * 86400) or 7 * 86400,
             discord_api_base=api_base,
             discord_gateway_url=gateway,
             turn_cooldown=number("turn_cooldown", 0, 600, 2.0),

@@ -55,3 +55,9 @@ class DebateFinished(CounterpointError):
 
 class InvalidOption(CounterpointError, ValueError):
     """An option out of range (rounds, time per turn, an unknown command)."""
+
+
+class ClassNotFound(CounterpointError):
+    def __init__(self, key: int | str):
+        self.key = key
+        super().__init__(f"no class {key!r}" if isinstance(key, str) else f"no class #{key}")

@@ -23,6 +23,7 @@ class NewDebate:
     thread_id: str | None = None
     turn_seconds: int | None = None  # per-turn time limit
     deadline: str | None = None  # ISO time the first user turn is due (with turn_seconds)
+    class_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,7 @@ class DebateRecord:
     turn_count: int = 0
     turn_seconds: int | None = None
     deadline: str | None = None  # ISO UTC time the current user turn is due, when timed
+    class_id: int | None = None
 
     @property
     def active(self) -> bool:
@@ -71,6 +73,7 @@ class TurnDraft:
     roles: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     message_id: str | None = None
+    author_id: str | None = None  # the platform user id (team debates have several speakers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +96,45 @@ class TurnRecord:
     message_id: str | None
     created_at: str
     extra: dict = field(default_factory=dict)
+    author_id: str | None = None
+
+
+SIDE_POLICIES = ("choose", "proposition", "opposition", "alternate")
+
+
+@dataclass(frozen=True, slots=True)
+class NewClass:
+    guild_id: str
+    channel_id: str
+    name: str
+    topic_id: str
+    side_policy: str  # choose | proposition (the topic's first side) | opposition | alternate
+    teacher_id: str
+    join_code: str
+    rounds: int | None = None
+    turn_seconds: int | None = None
+    deadline: str | None = None  # ISO UTC: debates still open then are closed
+    team: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRecord:
+    id: int
+    guild_id: str
+    channel_id: str
+    name: str
+    topic_id: str
+    side_policy: str
+    rounds: int | None
+    turn_seconds: int | None
+    deadline: str | None
+    team: bool
+    join_code: str
+    teacher_id: str
+    status: str  # open | closed
+    created_at: str
+    closed_at: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"

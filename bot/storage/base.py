@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..domain.errors import CounterpointError
-from ..domain.records import DebateRecord, NewDebate, TurnDraft, TurnRecord
+from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 
 
 class DuplicateMessage(CounterpointError):
@@ -44,6 +44,7 @@ class Store(Protocol):
         platform: str | None = None,
         channel_id: str | None = None,
         thread_id: str | None = None,
+        class_id: int | None = None,
         limit: int | None = 100,
     ) -> list[DebateRecord]: ...
 
@@ -52,3 +53,22 @@ class Store(Protocol):
     async def turns(self, debate_id: int) -> list[TurnRecord]: ...
 
     async def has_message(self, message_id: str) -> bool: ...
+
+    # classes (teachers' class debates)
+    async def create_class(self, new: NewClass) -> ClassRecord: ...
+
+    async def get_class(self, class_id: int) -> ClassRecord: ...
+
+    async def class_by_code(self, join_code: str) -> ClassRecord: ...
+
+    async def list_classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]: ...
+
+    async def close_class(self, class_id: int) -> None: ...
+
+    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None: ...
+
+    async def participants(self, debate_id: int) -> list[tuple[str, str]]: ...
+
+    async def teacher_role(self, guild_id: str) -> str | None: ...
+
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None: ...

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from ..domain.errors import DebateNotFound
-from ..domain.records import DebateRecord, NewDebate, TurnDraft, TurnRecord
+from ..domain.errors import ClassNotFound, DebateNotFound
+from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from .base import DuplicateMessage
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
@@ -20,7 +20,7 @@ PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchron
 _DEBATE_COLS = """d.id, d.topic_id, d.topic_hash, d.user_side, d.bot_side, d.seed, d.rebuttal_rounds, d.status,
     d.platform, p.user_id, p.display_name, d.guild_id, d.channel_id, d.thread_id, d.state, d.created_at,
     d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id), d.turn_seconds,
-    d.deadline"""
+    d.deadline, d.class_id"""
 _DEBATE_FROM = "debates d LEFT JOIN participants p ON p.debate_id = d.id AND p.role = 'debater'"
 
 
@@ -111,8 +111,8 @@ class SQLiteStore:
         try:
             cur = await self.db.execute(
                 "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
-                " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline, class_id)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     new.topic_id,
                     new.topic_hash,
@@ -129,6 +129,7 @@ class SQLiteStore:
                     ts,
                     new.turn_seconds,
                     new.deadline,
+                    new.class_id,
                 ),
             )
             debate_id = cur.lastrowid
@@ -178,7 +179,8 @@ class SQLiteStore:
     async def _insert_turn(self, debate_id: int, number: int, t: TurnDraft, ts: str) -> None:
         await self.db.execute(
             "INSERT INTO turns (debate_id, number, phase, round, speaker, author, text, kind, counted, claims,"
-            " scores, lines, roles, sources, message_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " scores, lines, roles, sources, message_id, created_at, author_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 debate_id,
                 number,
@@ -196,6 +198,7 @@ class SQLiteStore:
                 json.dumps(list(t.sources)),
                 t.message_id,
                 ts,
+                t.author_id,
             ),
         )
 
@@ -216,10 +219,12 @@ class SQLiteStore:
         platform: str | None = None,
         channel_id: str | None = None,
         thread_id: str | None = None,
+        class_id: int | None = None,
         limit: int | None = 100,
     ) -> list[DebateRecord]:
         where, args = [], []
         for col, value in (
+            ("d.class_id", class_id),
             ("d.status", status),
             ("p.user_id", user_id),
             ("d.topic_id", topic_id),
@@ -240,7 +245,7 @@ class SQLiteStore:
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         async with self.db.execute(
             "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
-            " lines, roles, sources, message_id, created_at FROM turns WHERE debate_id = ? ORDER BY number",
+            " lines, roles, sources, message_id, created_at, author_id FROM turns WHERE debate_id = ? ORDER BY number",
             (debate_id,),
         ) as cur:
             rows = await cur.fetchall()
@@ -263,9 +268,90 @@ class SQLiteStore:
                 tuple(json.loads(r[14])),
                 r[15],
                 r[16],
+                author_id=r[17],
             )
             for r in rows
         ]
+
+    # ------------------------------------------------------------------ classes
+    async def create_class(self, new: NewClass) -> ClassRecord:
+        cur = await self.db.execute(
+            "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline,"
+            " team, join_code, teacher_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                new.guild_id,
+                new.channel_id,
+                new.name,
+                new.topic_id,
+                new.side_policy,
+                new.rounds,
+                new.turn_seconds,
+                new.deadline,
+                int(new.team),
+                new.join_code,
+                new.teacher_id,
+                now(),
+            ),
+        )
+        return await self.get_class(cur.lastrowid)
+
+    async def get_class(self, class_id: int) -> ClassRecord:
+        async with self.db.execute(f"SELECT {_CLASS_COLS} FROM classes WHERE id = ?", (class_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            raise ClassNotFound(class_id)
+        return _class(row)
+
+    async def class_by_code(self, join_code: str) -> ClassRecord:
+        async with self.db.execute(
+            f"SELECT {_CLASS_COLS} FROM classes WHERE join_code = ?", (join_code.strip().upper(),)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            raise ClassNotFound(join_code)
+        return _class(row)
+
+    async def list_classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]:
+        where, args = [], []
+        for col, value in (("guild_id", guild_id), ("status", status)):
+            if value is not None:
+                where.append(f"{col} = ?")
+                args.append(value)
+        sql = f"SELECT {_CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
+        async with self.db.execute(sql + " ORDER BY id DESC", args) as cur:
+            return [_class(r) for r in await cur.fetchall()]
+
+    async def close_class(self, class_id: int) -> None:
+        await self.db.execute(
+            "UPDATE classes SET status = 'closed', closed_at = COALESCE(closed_at, ?) WHERE id = ?", (now(), class_id)
+        )
+
+    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
+        """Another debater of a team debate (the first one is added with the debate)."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)",
+            (debate_id, user_id, display_name, "teammate", side),
+        )
+
+    async def participants(self, debate_id: int) -> list[tuple[str, str]]:
+        """(user id, display name) of every debater, the starter first."""
+        async with self.db.execute(
+            "SELECT user_id, display_name FROM participants WHERE debate_id = ? ORDER BY role = 'teammate', rowid",
+            (debate_id,),
+        ) as cur:
+            return [(r[0], r[1]) for r in await cur.fetchall()]
+
+    async def teacher_role(self, guild_id: str) -> str | None:
+        async with self.db.execute("SELECT teacher_role_id FROM guild_settings WHERE guild_id = ?", (guild_id,)) as cur:
+            row = await cur.fetchone()
+        return row[0] if row else None
+
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
+        await self.db.execute(
+            "INSERT INTO guild_settings (guild_id, teacher_role_id) VALUES (?, ?)"
+            " ON CONFLICT (guild_id) DO UPDATE SET teacher_role_id = excluded.teacher_role_id",
+            (guild_id, role_id),
+        )
 
     async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
         """Move the current turn's deadline (only while the debate is active)."""
@@ -280,6 +366,14 @@ class SQLiteStore:
     async def integrity_check(self) -> str:
         async with self.db.execute("PRAGMA integrity_check") as cur:
             return (await cur.fetchone())[0]
+
+
+_CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,
+    join_code, teacher_id, status, created_at, closed_at"""
+
+
+def _class(r) -> ClassRecord:
+    return ClassRecord(*r[:9], bool(r[9]), *r[10:])
 
 
 def _debate(r) -> DebateRecord:
@@ -305,6 +399,7 @@ def _debate(r) -> DebateRecord:
         r[18],
         r[19],
         r[20],
+        r[21],
     )
 
 
