@@ -14,16 +14,18 @@ from datetime import UTC, datetime, timedelta
 
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
 from .domain.errors import DebateFinished, InvalidOption, UnknownSide
-from .domain.records import DebateRecord, NewDebate, TurnDraft
+from .domain.records import SIDE_POLICIES, ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
 from .export import export
+from .reports import ClassReport, build_class_report
 from .storage.base import Store
 from .topics import TopicLibrary
 
 log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10
 MIN_TURN_SECONDS, MAX_TURN_SECONDS = 30, 86400
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # join codes: no 0/O or 1/I to misread
 
 
 def deadline_after(seconds: int | None) -> str | None:
@@ -79,6 +81,7 @@ class DebateService:
         channel_id: str | None = None,
         thread_id: str | None = None,
         turn_seconds: int | None = None,
+        class_id: int | None = None,
     ) -> Outcome:
         topic = self.check_options(topic_id, side, rounds, turn_seconds)
         engine = self.engine(topic.id)
@@ -106,6 +109,7 @@ class DebateService:
                 thread_id,
                 turn_seconds,
                 deadline_after(turn_seconds),
+                class_id,
             ),
             state.to_dict(),
             opening,
@@ -138,7 +142,13 @@ class DebateService:
         return record, export(fmt, self.engine(record.topic_id).topic, record, turns, card)
 
     async def say(
-        self, debate_id: int, text: str, *, author: str = "", message_id: str | None = None
+        self,
+        debate_id: int,
+        text: str,
+        *,
+        author: str = "",
+        message_id: str | None = None,
+        author_id: str | None = None,
     ) -> Outcome | None:
         """A user message: the bot's answer, committed (with the message) before it is returned.
 
@@ -165,6 +175,7 @@ class DebateService:
                 scores=turn.match.scores if turn.match else (),
                 sources=turn.match.sources if turn.match else (),
                 message_id=message_id,
+                author_id=author_id,
             )
             bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
             status = turn.state.outcome if turn.state.finished else "active"
@@ -199,6 +210,67 @@ class DebateService:
             record = await self.store.get_debate(debate_id)
             card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
             return Outcome(record, turn.reply, card)
+
+    # ------------------------------------------------------------------ classes
+    async def create_class(
+        self,
+        *,
+        guild_id: str,
+        channel_id: str,
+        name: str,
+        topic_id: str | None,
+        teacher_id: str,
+        side_policy: str = "choose",
+        rounds: int | None = None,
+        turn_seconds: int | None = None,
+        deadline: str | None = None,
+        team: bool = False,
+    ) -> ClassRecord:
+        if side_policy not in SIDE_POLICIES:
+            raise InvalidOption(f"side policy must be one of {', '.join(SIDE_POLICIES)}")
+        if not name.strip() or len(name) > 80:
+            raise InvalidOption("the class name must be 1 to 80 characters")
+        topic = self.check_options(topic_id, None, rounds, turn_seconds)
+        for _ in range(5):
+            code = "".join(random.SystemRandom().choice(CODE_ALPHABET) for _ in range(6))
+            try:
+                return await self.store.create_class(
+                    NewClass(guild_id, channel_id, name.strip(), topic.id, side_policy, teacher_id, code, rounds,
+                             turn_seconds, deadline, team)
+                )  # fmt: skip
+            except Exception as exc:  # a join code collision (unique): try another
+                if "UNIQUE" not in str(exc):
+                    raise
+        raise RuntimeError("could not find a free join code")
+
+    async def side_for(self, klass: ClassRecord, chosen: str | None = None) -> str | None:
+        """The side a student joining the class argues (None: the student chooses)."""
+        topic = self.topic(klass.topic_id)
+        first, second = topic.sides[0].id, topic.sides[1].id
+        if klass.side_policy == "proposition":
+            return first
+        if klass.side_policy == "opposition":
+            return second
+        if klass.side_policy == "alternate":
+            joined = await self.store.list_debates(class_id=klass.id, limit=None)
+            return first if len(joined) % 2 == 0 else second
+        return chosen
+
+    async def close_class(self, class_id: int) -> list[Outcome]:
+        """Close the class and end its unfinished debates (their scorecards are still produced)."""
+        await self.store.close_class(class_id)
+        ended = []
+        for debate in await self.store.list_debates(class_id=class_id, status="active", limit=None):
+            ended.append(await self.command(debate.id, "end", author="teacher"))
+        return ended
+
+    async def class_report(self, class_id: int) -> ClassReport:
+        klass = await self.store.get_class(class_id)
+        debates = await self.store.list_debates(class_id=class_id, limit=None)
+        turns = {d.id: await self.store.turns(d.id) for d in debates}
+        cards = {d.id: await self.scorecard(d.id) for d in debates}
+        people = {d.id: await self.store.participants(d.id) for d in debates}
+        return build_class_report(self.topic(klass.topic_id), klass, debates, turns, cards, people)
 
     async def active_debate(self, platform: str, thread_id: str) -> DebateRecord | None:
         """The active debate running in a thread (or DM channel), if any."""

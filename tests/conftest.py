@@ -39,3 +39,43 @@ def purges(library):
 @pytest.fixture(scope="session")
 def mini_library():
     return TopicLibrary.load(MINI.parent)
+
+
+# ---------------------------------------------------------------- the Discord end-to-end harness
+@pytest.fixture
+async def server():
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    from tests.discord_fake import FakeDiscord
+
+    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    async with FakeDiscord(users=("alice", "bob", "carol")) as fake:
+        yield fake
+        assert fake.unknown == [], f"the bot called endpoints the fake does not know: {fake.unknown}"
+    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "discord.sqlite3"
+
+
+@pytest.fixture
+async def run(server, mini_library, db):
+    import contextlib
+
+    from tests.discord_harness import BotProcess
+
+    processes = []
+
+    async def start(**settings):
+        proc = BotProcess(server, mini_library, db, **settings)
+        processes.append(proc)
+        await proc.start()
+        return proc
+
+    yield start
+    for proc in processes:
+        with contextlib.suppress(Exception):
+            await proc.stop()

@@ -8,138 +8,14 @@ clicks. Assertions look at what the fake received over REST and at the SQLite lo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 
-import pytest
 import yaml
 
-from bot.discordbot.client import CounterpointBot, configure_endpoints
-from bot.service import DebateService
-from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
 from bot.topics import TopicLibrary
-from tests.discord_fake import (
-    FAST_CLIENT_OPTIONS,
-    FakeDiscord,
-    Intents,
-    Permissions,
-    stop_client,
-    wait_until_ready,
-)
-
-TIMEOUT = 8.0
-TOPIC = "school-uniforms"
-MESSAGES = r"/channels/\d+/messages"
-
-
-class BotProcess:
-    """One run of the bot: its own store connection on a shared database file (a restart makes a new one)."""
-
-    def __init__(self, server: FakeDiscord, library: TopicLibrary, db: Path, **settings):
-        self.server = server
-        self.library = library
-        self.settings = Settings(
-            db_path=db,
-            topics_dir=Path("."),
-            discord_token=server.token,
-            discord_api_base=server.api_base,
-            discord_gateway_url=server.gateway_url,
-            **{"turn_cooldown": 0.0, **settings},
-        )
-        self.store = SQLiteStore(db)
-        self.bot: CounterpointBot | None = None
-        self.task: asyncio.Task | None = None
-
-    async def start(self) -> CounterpointBot:
-        await self.store.open()
-        configure_endpoints(self.settings)
-        service = DebateService(self.library, self.store)
-        self.bot = CounterpointBot(self.settings, service, **FAST_CLIENT_OPTIONS)
-        self.task = asyncio.create_task(self.bot.start(self.server.token))
-        await wait_until_ready(self.bot, self.task, TIMEOUT)
-        return self.bot
-
-    async def stop(self) -> None:
-        if self.bot is not None and self.task is not None:
-            error = await stop_client(self.bot, self.task, TIMEOUT)
-            assert error is None, f"bot task failed: {error!r}"
-        await self.store.close()
-
-    @property
-    def cog(self):
-        return self.bot.get_cog("DebateCog")
-
-
-@pytest.fixture
-async def server():
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
-    saved = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
-    async with FakeDiscord(users=("alice", "bob", "carol")) as fake:
-        yield fake
-        assert fake.unknown == [], f"the bot called endpoints the fake does not know: {fake.unknown}"
-    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
-
-
-@pytest.fixture
-def db(tmp_path) -> Path:
-    return tmp_path / "discord.sqlite3"
-
-
-@pytest.fixture
-async def run(server, mini_library, db):
-    processes: list[BotProcess] = []
-
-    async def start(**settings) -> BotProcess:
-        proc = BotProcess(server, mini_library, db, **settings)
-        processes.append(proc)
-        await proc.start()
-        return proc
-
-    yield start
-    for proc in processes:
-        with contextlib.suppress(Exception):
-            await proc.stop()
-
-
-async def start_debate(server: FakeDiscord, user: str = "alice", **options) -> tuple[int, int]:
-    """/debate start in the default channel; returns (thread id, interaction id) once the opening is posted."""
-    options = {"topic": TOPIC, "side": "con", **options}
-    uid = server.user_id(user)
-    iid, _ = await server.send_interaction("debate start", options, user_id=uid)
-    opening = await server.wait_for_message(
-        lambda m: any(e.get("title") == "My opening" for e in m.embeds), timeout=TIMEOUT
-    )
-    return opening.channel_id, iid
-
-
-async def answer_of(server: FakeDiscord, iid: int, predicate):
-    """The message answering an interaction (a deferred answer is the original message, edited later)."""
-    async with asyncio.timeout(TIMEOUT):
-        while True:
-            interaction = server.interaction(iid)
-            ids = [interaction.original_message_id, *interaction.followup_ids]
-            for mid in filter(None, ids):
-                message = server.get_message(mid)
-                if predicate(message):
-                    return message
-            await asyncio.sleep(0.02)
-
-
-async def turn(server: FakeDiscord, channel: int, user: str, text: str):
-    """A user message in the debate; returns the bot's first reply to it."""
-    await server.send_message(channel, server.user_id(user), text)
-    return await server.wait_for_message(channel_id=channel, timeout=TIMEOUT)
-
-
-async def debate_turns(db: Path, debate_id: int | None = None):
-    async with SQLiteStore(db) as store:
-        debates = await store.list_debates(limit=None)
-        debate = debates[0] if debate_id is None else await store.get_debate(debate_id)
-        return debate, await store.turns(debate.id)
-
+from tests.discord_fake import Intents, Permissions
+from tests.discord_harness import MESSAGES, TIMEOUT, TOPIC, BotProcess, answer_of, debate_turns, start_debate, turn
 
 # ---------------------------------------------------------------------------------------------- tests
 
@@ -153,7 +29,9 @@ async def test_login_intents_and_command_sync(server, run):
     assert synced, "slash commands were not synced"
     (debate,) = [c for c in synced[-1].json if c["name"] == "debate"]
     subcommands = {o["name"] for o in debate["options"]}
-    assert subcommands == {"start", "status", "concede", "end", "topics", "history", "transcript", "help"}
+    assert subcommands == {"start", "status", "concede", "end", "topics", "history", "transcript", "link", "help"}
+    (klass,) = [c for c in synced[-1].json if c["name"] == "class"]
+    assert {o["name"] for o in klass["options"]} == {"setup", "create", "join", "status", "close", "report"}
     start = next(o for o in debate["options"] if o["name"] == "start")
     assert {o["name"] for o in start["options"]} == {"topic", "side", "rounds", "private", "minutes"}
     assert all(o["description"] for o in debate["options"])

@@ -64,16 +64,21 @@ class CounterpointBot(commands.Bot):
         self.service = service
         self.errors = ErrorHandler()
         self.health_file = health_file
+        from ..web.links import LinkSigner, load_secret
+
+        self.links = LinkSigner(load_secret(settings), settings.web_url)
         self.ready_count = 0
         self._health_task: asyncio.Task | None = None
 
     async def setup_hook(self) -> None:
+        from .classes import ClassCog, JoinButton
         from .cog import DebateCog, SideButton
 
         self.tree.on_error = self.errors.on_app_command_error
         cog = DebateCog(self)
         await self.add_cog(cog)
-        self.add_dynamic_items(SideButton)  # side buttons keep working after a restart
+        await self.add_cog(ClassCog(self))
+        self.add_dynamic_items(SideButton, JoinButton)  # buttons keep working after a restart
         await cog.restore()
         if self.settings.sync_commands:
             if self.settings.dev_guild_id:

@@ -19,7 +19,7 @@ from discord.ext import commands
 
 from ..domain.engine import COMMANDS
 from ..domain.errors import DebateFinished, DebateNotFound
-from ..domain.records import DebateRecord
+from ..domain.records import ClassRecord, DebateRecord
 from ..service import Outcome
 from ..storage.base import DuplicateMessage
 from . import render
@@ -38,14 +38,26 @@ TRANSCRIPT_FORMATS = {"md": "Markdown", "html": "HTML"}
 
 class SideButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"cp:side:(?P<user>\d+):(?P<side>[a-z0-9-]+):(?P<topic>[a-z0-9-]+):(?P<rounds>\d*):(?P<private>[01]):(?P<minutes>\d*)",
+    template=r"cp:side:(?P<user>\d+):(?P<side>[a-z0-9-]+):(?P<topic>[a-z0-9-]+):(?P<rounds>\d*):(?P<private>[01]):"
+    r"(?P<minutes>\d*)(?::(?P<klass>\d+))?",
 ):
     """One side-choice button. Everything it needs is in its custom id, so it survives restarts."""
 
     def __init__(
-        self, user_id: int, side: str, topic: str, rounds: int | None, private: bool, minutes: int | None, label: str
+        self,
+        user_id: int,
+        side: str,
+        topic: str,
+        rounds: int | None,
+        private: bool,
+        minutes: int | None,
+        label: str,
+        class_id: int | None = None,
     ):
         custom_id = f"cp:side:{user_id}:{side}:{topic}:{rounds or ''}:{int(private)}:{minutes or ''}"
+        if class_id:
+            custom_id += f":{class_id}"
+        self.class_id = class_id
         style = discord.ButtonStyle.secondary if side == "random" else discord.ButtonStyle.primary
         super().__init__(discord.ui.Button(label=render.clip(label, 80), style=style, custom_id=custom_id))
         self.user_id, self.side, self.topic = user_id, side, topic
@@ -62,6 +74,7 @@ class SideButton(
             g["private"] == "1",
             int(g["minutes"]) if g["minutes"] else None,
             item.label or g["side"],
+            int(g["klass"]) if g.get("klass") else None,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -73,6 +86,10 @@ class SideButton(
         await interaction.response.edit_message(
             content=f"{interaction.message.content}\n→ **{self.item.label}**", view=None
         )
+        if self.class_id:
+            klass = await cog.service.store.get_class(self.class_id)
+            await cog.open_debate(interaction, klass.topic_id, chosen, klass.rounds, True, None, klass=klass)
+            return
         await cog.open_debate(interaction, self.topic, chosen, self.rounds, self.private, self.minutes)
 
 
@@ -212,19 +229,37 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         rounds: int | None,
         private: bool,
         minutes: int | None,
-    ) -> None:
-        """Create the thread (or use the DM), start the debate, post the rules and the opening."""
+        *,
+        klass: ClassRecord | None = None,
+    ) -> DebateRecord | None:
+        """Create the thread (or use the DM), start the debate, post the rules and the opening.
+
+        For a class debate the thread is a private one in the class's channel (a DM when threads are not
+        allowed there), and the debate is counted in the class."""
         user = interaction.user
         lock = self._start_locks.setdefault(user.id, asyncio.Lock())
+        seconds = (klass.turn_seconds if klass else None) or (minutes * 60 if minutes else None)
         async with lock:  # two quick starts by one user must not open two debates
-            existing = await self._existing(interaction)
+            existing = await self._existing(interaction, klass)
             if existing is not None:
                 await interaction.followup.send(T.ALREADY_RUNNING.format(where=render.where(existing)), ephemeral=True)
-                return
-            topic = self.service.check_options(topic_id, side, rounds, minutes * 60 if minutes else None)
+                return None
+            topic = self.service.check_options(topic_id, side, rounds, seconds)
             note = ""
             channel = interaction.channel
-            if interaction.guild is None:
+            if klass is not None:
+                channel = self.bot.get_channel(int(klass.channel_id))
+                if not isinstance(channel, discord.TextChannel):
+                    channel = await self.bot.fetch_channel(int(klass.channel_id))
+                try:
+                    thread, note = await self._create_thread(
+                        channel, user, render.clip(f"{klass.name}: {user.display_name}", 100), True
+                    )
+                    thread_id, channel_id = thread.id, channel.id
+                except UserFacingError:  # no threads allowed there: the debate runs in a DM
+                    dm = await user.create_dm()
+                    thread_id, channel_id = dm.id, int(klass.channel_id)
+            elif interaction.guild is None:
                 channel_id = thread_id = interaction.channel_id
             elif isinstance(channel, discord.Thread):
                 thread_id, channel_id = channel.id, channel.parent_id
@@ -245,7 +280,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
                 guild_id=str(interaction.guild_id) if interaction.guild_id else None,
                 channel_id=str(channel_id),
                 thread_id=str(thread_id),
-                turn_seconds=minutes * 60 if minutes else None,
+                turn_seconds=seconds,
+                class_id=klass.id if klass else None,
             )
         debate = outcome.debate
         self.threads[int(thread_id)] = debate.id
@@ -258,6 +294,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             await interaction.followup.send(
                 T.STARTED.format(where=render.where(debate)) + (f"\n{note}" if note else ""), ephemeral=True
             )
+        return debate
 
     async def _create_thread(
         self, channel: discord.TextChannel, user: discord.abc.User, name: str, private: bool
@@ -294,8 +331,15 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             log.warning("could not add %s to thread %s: %s", user.id, thread.id, exc)
         return thread, note
 
-    async def _existing(self, interaction: discord.Interaction) -> DebateRecord | None:
-        """The user's active debate in this channel (the thread's parent counts as the channel)."""
+    async def _existing(
+        self, interaction: discord.Interaction, klass: ClassRecord | None = None
+    ) -> DebateRecord | None:
+        """The user's active debate in this channel (the thread's parent counts as the channel), or in the class."""
+        if klass is not None:
+            found = await self.service.store.list_debates(
+                status="active", user_id=str(interaction.user.id), class_id=klass.id, limit=1
+            )
+            return found[0] if found else None
         channel = interaction.channel
         channel_id = channel.parent_id if isinstance(channel, discord.Thread) else interaction.channel_id
         found = await self.service.store.list_debates(
@@ -371,7 +415,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             record = await self.service.store.get_debate(debate)
         else:
             record = await self._debate_for(interaction, must_be_active=False)
-        if str(interaction.user.id) != record.user_id and not self._is_moderator(interaction, record):
+        if not await self.may_read(interaction, record):
             raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
         record, text = await self.service.transcript(record.id, format)
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"counterpoint-debate-{record.id}.{format}")
@@ -394,6 +438,39 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         if not found:
             raise UserFacingError(T.NO_DEBATE)
         return found[0]
+
+    async def may_read(self, interaction: discord.Interaction, debate: DebateRecord) -> bool:
+        """Participants, moderators of the debate's server, and the teachers of its class."""
+        uid = str(interaction.user.id)
+        if uid == debate.user_id or self._is_moderator(interaction, debate):
+            return True
+        in_class_server = debate.class_id is not None and debate.guild_id == str(interaction.guild_id or "")
+        if in_class_server and await self.is_teacher(interaction):
+            return True
+        return any(uid == pid for pid, _ in await self.service.store.participants(debate.id))
+
+    async def is_teacher(self, interaction: discord.Interaction) -> bool:
+        """Manage Server, or the teacher role set with /class setup."""
+        if interaction.guild_id is None:
+            return False
+        if interaction.permissions.manage_guild:
+            return True
+        role_id = await self.service.store.teacher_role(str(interaction.guild_id))
+        roles = getattr(interaction.user, "roles", None) or []
+        return role_id is not None and any(str(r.id) == role_id for r in roles)
+
+    @app_commands.command(name="link", description=T.LINK)
+    @app_commands.describe(debate=T.TRANSCRIPT_ID)
+    async def link(self, interaction: discord.Interaction, debate: int | None = None) -> None:
+        if debate is not None:
+            record = await self.service.store.get_debate(debate)
+        else:
+            record = await self._debate_for(interaction, must_be_active=False)
+        if not await self.may_read(interaction, record):
+            raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
+        url = self.bot.links.url(f"debate:{record.id}", self.bot.settings.link_ttl)
+        days = max(1, self.bot.settings.link_ttl // 86400)
+        await interaction.response.send_message(T.LINK_READY.format(id=record.id, url=url, days=days), ephemeral=True)
 
     @staticmethod
     def _is_moderator(interaction: discord.Interaction, debate: DebateRecord) -> bool:
@@ -426,7 +503,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         if not debate.active:
             self.threads.pop(message.channel.id, None)
             return
-        if str(message.author.id) != debate.user_id:
+        if str(message.author.id) != debate.user_id and not await self._teammate(debate, message.author.id):
             key = (debate.id, message.author.id)
             if key not in self._hinted:
                 self._hinted.add(key)
@@ -449,12 +526,21 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         try:
             async with message.channel.typing():
                 outcome = await self.service.say(
-                    debate.id, text, author=message.author.display_name, message_id=str(message.id)
+                    debate.id,
+                    text,
+                    author=message.author.display_name,
+                    message_id=str(message.id),
+                    author_id=str(message.author.id),
                 )
         except (DuplicateMessage, DebateFinished):
             return  # a replay after a reconnect, or a message racing the end of the debate
         if outcome is not None:
             await self.deliver(outcome)
+
+    async def _teammate(self, debate: DebateRecord, user_id: int) -> bool:
+        if debate.class_id is None:
+            return False
+        return any(str(user_id) == pid for pid, _ in await self.service.store.participants(debate.id))
 
     def _cooldown_ok(self, user_id: int) -> bool:
         cooldown = self.bot.settings.turn_cooldown

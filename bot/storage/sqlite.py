@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -46,6 +47,8 @@ class SQLiteStore:
     def __init__(self, path: str | Path):
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
+        # one connection serves every debate: writes (transactions) must not interleave on it
+        self._write = asyncio.Lock()
 
     async def __aenter__(self) -> SQLiteStore:
         await self.open()
@@ -105,7 +108,7 @@ class SQLiteStore:
         return await self.schema_version()
 
     # ------------------------------------------------------------------ writes
-    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+    async def _create_debate_unlocked(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
         ts = now()
         await self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -144,7 +147,7 @@ class SQLiteStore:
             raise
         return await self.get_debate(debate_id)
 
-    async def record_exchange(
+    async def _record_exchange_unlocked(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
     ) -> None:
         ts = now()
@@ -201,6 +204,37 @@ class SQLiteStore:
                 t.author_id,
             ),
         )
+
+    # ------------------------------------------------------------------ writes, serialised on the connection
+    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+        async with self._write:
+            return await self._create_debate_unlocked(new, state, opening)
+
+    async def record_exchange(
+        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+    ) -> None:
+        async with self._write:
+            await self._record_exchange_unlocked(debate_id, turns, state, status, deadline=deadline)
+
+    async def create_class(self, new: NewClass) -> ClassRecord:
+        async with self._write:
+            return await self._create_class_unlocked(new)
+
+    async def close_class(self, class_id: int) -> None:
+        async with self._write:
+            await self._close_class_unlocked(class_id)
+
+    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
+        async with self._write:
+            await self._add_participant_unlocked(debate_id, user_id, display_name, side)
+
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
+        async with self._write:
+            await self._set_teacher_role_unlocked(guild_id, role_id)
+
+    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
+        async with self._write:
+            await self._set_deadline_unlocked(debate_id, deadline)
 
     # ------------------------------------------------------------------ reads
     async def get_debate(self, debate_id: int) -> DebateRecord:
@@ -274,7 +308,7 @@ class SQLiteStore:
         ]
 
     # ------------------------------------------------------------------ classes
-    async def create_class(self, new: NewClass) -> ClassRecord:
+    async def _create_class_unlocked(self, new: NewClass) -> ClassRecord:
         cur = await self.db.execute(
             "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline,"
             " team, join_code, teacher_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -321,12 +355,12 @@ class SQLiteStore:
         async with self.db.execute(sql + " ORDER BY id DESC", args) as cur:
             return [_class(r) for r in await cur.fetchall()]
 
-    async def close_class(self, class_id: int) -> None:
+    async def _close_class_unlocked(self, class_id: int) -> None:
         await self.db.execute(
             "UPDATE classes SET status = 'closed', closed_at = COALESCE(closed_at, ?) WHERE id = ?", (now(), class_id)
         )
 
-    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
+    async def _add_participant_unlocked(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
         """Another debater of a team debate (the first one is added with the debate)."""
         await self.db.execute(
             "INSERT OR IGNORE INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)",
@@ -346,14 +380,14 @@ class SQLiteStore:
             row = await cur.fetchone()
         return row[0] if row else None
 
-    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
+    async def _set_teacher_role_unlocked(self, guild_id: str, role_id: str | None) -> None:
         await self.db.execute(
             "INSERT INTO guild_settings (guild_id, teacher_role_id) VALUES (?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET teacher_role_id = excluded.teacher_role_id",
             (guild_id, role_id),
         )
 
-    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
+    async def _set_deadline_unlocked(self, debate_id: int, deadline: str | None) -> None:
         """Move the current turn's deadline (only while the debate is active)."""
         await self.db.execute(
             "UPDATE debates SET deadline = ? WHERE id = ? AND status = 'active'", (deadline, debate_id)

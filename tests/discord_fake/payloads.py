@@ -112,6 +112,7 @@ class Intents:
 class Permissions:
     ADD_REACTIONS = 1 << 6
     ADMINISTRATOR = 1 << 3
+    MANAGE_GUILD = 1 << 5
     VIEW_CHANNEL = 1 << 10
     SEND_MESSAGES = 1 << 11
     MANAGE_MESSAGES = 1 << 13

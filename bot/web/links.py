@@ -1,0 +1,93 @@
+"""Signed links to the web viewer: HMAC-SHA256 over a scope and an expiry, no server-side sessions.
+
+Scopes: ``all`` (everything; made by the CLI), ``debate:<id>`` (one transcript), ``student:<guild or ->:<user>``
+(that student's debates), ``class:<id>`` (a class report and its debates).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+
+from ..domain.errors import CounterpointError
+
+
+class InvalidLink(CounterpointError):
+    """A forged, malformed or expired link."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class LinkSigner:
+    def __init__(self, secret: bytes | str, base_url: str):
+        self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+        if len(self._secret) < 16:
+            raise ValueError("the link secret must be at least 16 bytes")
+        self.base_url = base_url.rstrip("/")
+
+    def __repr__(self) -> str:
+        return f"LinkSigner(base_url={self.base_url!r})"  # never the secret
+
+    def sign(self, scope: str, ttl: int) -> str:
+        payload = _b64(json.dumps({"s": scope, "e": int(time.time()) + int(ttl)}, separators=(",", ":")).encode())
+        mac = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
+        return f"{payload}.{_b64(mac)}"
+
+    def verify(self, token: str, now: float | None = None) -> str:
+        try:
+            payload, mac = token.split(".", 1)
+            expected = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
+            if not hmac.compare_digest(expected, _unb64(mac)):
+                raise InvalidLink("this link is not valid")
+            data = json.loads(_unb64(payload))
+            scope, expiry = data["s"], int(data["e"])
+        except InvalidLink:
+            raise
+        except (ValueError, KeyError, TypeError, UnicodeError) as exc:
+            raise InvalidLink("this link is not valid") from exc
+        if (time.time() if now is None else now) > expiry:
+            raise InvalidLink("this link has expired")
+        if not isinstance(scope, str):
+            raise InvalidLink("this link is not valid")
+        return scope
+
+    def url(self, scope: str, ttl: int) -> str:
+        token = self.sign(scope, ttl)
+        kind, _, rest = scope.partition(":")
+        if kind == "debate":
+            return f"{self.base_url}/debates/{rest}?t={token}"
+        if kind == "class":
+            return f"{self.base_url}/classes/{rest}?t={token}"
+        return f"{self.base_url}/?t={token}"
+
+
+def load_secret(settings) -> bytes:
+    """settings.web_secret, else a random secret kept (mode 0600) beside the database and reused."""
+    if settings.web_secret:
+        return settings.web_secret.encode("utf-8")
+    path = Path(f"{settings.db_path}.websecret")
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(32).encode("ascii")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (the bot, the viewer) made it first
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secret)
+    return secret
