@@ -61,6 +61,9 @@ async def test_start_opens_thread_and_full_debate_to_scorecard(server, run, db):
         lambda m: any("Scorecard" in (e.get("title") or "") for e in m.embeds), channel_id=thread_id, timeout=TIMEOUT
     )
     assert card.embeds[0]["fields"]
+    (picture,) = card.files  # the argument map, shown in the scorecard embed
+    assert picture.filename == "argument-map.png" and picture.content.startswith(b"\x89PNG")
+    assert card.embeds[0]["image"]["url"] == "attachment://argument-map.png"
     assert server.requests_to("POST", rf"/channels/{thread_id}/typing"), "no typing indicator while composing"
     debate, turns = await debate_turns(db)
     assert debate.status == "completed"

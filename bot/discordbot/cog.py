@@ -568,9 +568,27 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             self.threads.pop(int(debate.thread_id or 0), None)
             self.timers.cancel(debate.id)
             card = outcome.scorecard or await self.service.scorecard(debate.id)
-            await self.post(debate, embed=render.scorecard_embed(self.service.topic(debate.topic_id), debate, card))
+            embed = render.scorecard_embed(self.service.topic(debate.topic_id), debate, card)
+            png = await self._argument_map(debate.id)
+            if png is not None:
+                embed.set_image(url="attachment://argument-map.png")
+                await self.post(debate, embed=embed, file=discord.File(io.BytesIO(png), filename="argument-map.png"))
+            else:
+                await self.post(debate, embed=embed)
         else:
             self.timers.arm(debate)
+
+    async def _argument_map(self, debate_id: int) -> bytes | None:
+        """The debate's argument map as PNG (drawn in a worker thread), or None if it cannot be drawn."""
+        from ..argmap import argument_map, render_png
+
+        try:
+            debate = await self.service.store.get_debate(debate_id)
+            amap = argument_map(self.service.topic(debate.topic_id), debate, await self.service.store.turns(debate_id))
+            return await asyncio.to_thread(render_png, amap)
+        except Exception as exc:  # a picture must never stop the scorecard
+            self.bot.errors.unexpected(f"argument map of debate {debate_id}", exc)
+            return None
 
     async def post(self, debate: DebateRecord, **kwargs) -> discord.Message | None:
         """Send to the debate's thread or DM. Retries server errors and rate limits; on a missing

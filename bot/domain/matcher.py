@@ -50,7 +50,7 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bdeveloper mode\b",
         r"\bdan mode\b",
         r"\b(print|show|reveal|dump|repeat|tell me)\b"
-        r".{0,25}\b(prompt|instructions|script|config|source code|rules you)",
+        r".{0,25}\b(prompt|instructions|script|config|source code|rules you)\b",
         r"\bnew instructions?\b",
         r"\b(you|u) (should |must |need to |have to |gotta )?(switch|swap|change) (sides?|your side)\b",
         r"\b(switch|swap|change) your side\b",
