@@ -73,6 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("health", help="exit 0 when the running bot is connected (used by the Docker HEALTHCHECK)")
 
+    w = sub.add_parser(
+        "serve",
+        help="the read-only transcript viewer in the browser (prints an admin link)",
+        description="Serve logged debates read-only over HTTP. Every page needs a signed link; the link printed "
+        "at start sees everything. Settings: COUNTERPOINT_WEB_HOST, COUNTERPOINT_WEB_PORT, COUNTERPOINT_WEB_URL, "
+        "COUNTERPOINT_WEB_SECRET, COUNTERPOINT_LINK_TTL (see the README).",
+    )
+    w.add_argument("--host", help="address to bind (default: web_host, 127.0.0.1)")
+    w.add_argument("--port", type=int, help="port to listen on (default: web_port, 8080)")
+
     r = sub.add_parser("resume", help="continue an unfinished debate from the log (the latest if no id)")
     r.add_argument("id", type=int, nargs="?")
     return p
@@ -101,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "resume": cmd_resume,
         "run": cmd_run,
         "health": cmd_health,
+        "serve": cmd_serve,
     }[args.command]
     try:
         return handler(args, settings)
@@ -185,6 +196,56 @@ def cmd_health(args, settings: Settings) -> int:
     ok = healthy(settings)
     print("ok" if ok else f"unhealthy: {health_file_for(settings)} missing or stale", file=sys.stderr)
     return 0 if ok else 1
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    import contextlib
+    import signal
+
+    from aiohttp import web
+
+    from .web.app import make_app
+    from .web.links import LinkSigner, load_secret
+
+    host = args.host or settings.web_host
+    port = settings.web_port if args.port is None else args.port
+    if not 1 <= port <= 65535:
+        raise ValueError(f"--port must be between 1 and 65535, got {port}")
+    base_url = settings.web_url
+    if base_url == f"http://127.0.0.1:{settings.web_port}":  # not configured: point at where we listen
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
+        base_url = f"http://{shown}:{port}"
+    signer = LinkSigner(load_secret(settings), base_url)
+    lib = load_library(settings)
+
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            runner = web.AppRunner(make_app(_service(settings, lib, store), signer), access_log=None)
+            await runner.setup()
+            try:
+                try:
+                    await web.TCPSite(runner, host, port).start()
+                except OSError as exc:
+                    print(f"counterpoint: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+                    return 1
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+                for sig in (signal.SIGTERM, signal.SIGHUP):
+                    with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+                        loop.add_signal_handler(sig, stop.set)
+                print(f"Serving transcripts (read-only) on http://{host}:{port}/ (Ctrl-C to stop).", file=sys.stderr)
+                print("Admin link (sees every debate; keep it private):", file=sys.stderr)
+                print(signer.url("all", settings.link_ttl), flush=True)
+                await stop.wait()
+            finally:
+                await runner.cleanup()
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 0
 
 
 def cmd_resume(args, settings: Settings) -> int:

@@ -21,7 +21,7 @@ from ..domain.engine import COMMANDS
 from ..domain.errors import DebateFinished, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord
 from ..service import Outcome
-from ..storage.base import DuplicateMessage
+from ..storage.base import DuplicateMessage, StorageUnavailable
 from . import render
 from . import texts as T
 from .errors import UserFacingError
@@ -534,6 +534,10 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
                 )
         except (DuplicateMessage, DebateFinished):
             return  # a replay after a reconnect, or a message racing the end of the debate
+        except StorageUnavailable as exc:
+            log.error("turn of debate %s not stored: %s", debate.id, exc)
+            await self._safe_reply(message, T.STORAGE_DOWN)
+            return
         if outcome is not None:
             await self.deliver(outcome)
 

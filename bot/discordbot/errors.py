@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from ..domain.errors import CounterpointError, DebateFinished, DebateNotFound, InvalidOption, UnknownSide, UnknownTopic
+from ..storage.base import StorageUnavailable
 from . import texts as T
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ def message_for(error: BaseException) -> str | None:
         return T.UNKNOWN_DEBATE.format(id=error.debate_id)
     if isinstance(error, DebateFinished):
         return str(error)
+    if isinstance(error, StorageUnavailable):
+        return T.STORAGE_DOWN
     if isinstance(error, UnknownTopic | UnknownSide | InvalidOption):
         return T.ERROR_BAD_OPTION.format(what=error)
     if isinstance(error, CounterpointError):

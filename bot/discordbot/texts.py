@@ -53,6 +53,10 @@ SEND_FAILED_DM = (
 THREAD_GONE = "The thread of debate #{id} was deleted, so I ended the debate. Your transcript is saved."
 HISTORY_EMPTY = "You have no debates yet. Start one with `/debate start`."
 TRANSCRIPT_READY = "Transcript of debate #{id}."
+STORAGE_DOWN = (
+    "I couldn't save that turn (my log can't be written right now), so it doesn't count yet. "
+    "Nothing is lost: please send it again in a little while."
+)
 ERROR_GENERIC = "Something went wrong on my side. Your debate is saved; please try again in a moment."
 ERROR_FORBIDDEN = "I'm missing a permission for that here: {what}."
 ERROR_BAD_OPTION = "That didn't work: {what}"

@@ -16,6 +16,14 @@ class DuplicateMessage(CounterpointError):
         super().__init__(f"message {message_id} was already processed")
 
 
+class StorageUnavailable(CounterpointError):
+    """The log cannot be written (disk full, read-only file): the turn was not stored and can be sent again."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(f"the debate log cannot be written right now ({detail})")
+
+
 class Store(Protocol):
     async def open(self) -> None: ...
 
@@ -53,6 +61,9 @@ class Store(Protocol):
     async def turns(self, debate_id: int) -> list[TurnRecord]: ...
 
     async def has_message(self, message_id: str) -> bool: ...
+
+    async def backup(self, target) -> object:
+        """A consistent copy of the whole log, taken while debates run."""
 
     # classes (teachers' class debates)
     async def create_class(self, new: NewClass) -> ClassRecord: ...

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -14,7 +16,7 @@ import aiosqlite
 
 from ..domain.errors import ClassNotFound, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
-from .base import DuplicateMessage
+from .base import DuplicateMessage, StorageUnavailable
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
@@ -143,7 +145,7 @@ class SQLiteStore:
             await self._insert_turn(debate_id, 1, opening, ts)
             await self.db.execute("COMMIT")
         except BaseException:
-            await self.db.execute("ROLLBACK")
+            await self._rollback()
             raise
         return await self.get_debate(debate_id)
 
@@ -170,14 +172,20 @@ class SQLiteStore:
                 raise DebateNotFound(debate_id)
             await self.db.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            await self.db.execute("ROLLBACK")
+            await self._rollback()
             dup = next((t.message_id for t in turns if t.message_id), None)
             if dup and "message_id" in str(exc):
                 raise DuplicateMessage(dup) from None
             raise
         except BaseException:
-            await self.db.execute("ROLLBACK")
+            await self._rollback()
             raise
+
+    async def _rollback(self) -> None:
+        """Roll back if a transaction is open (SQLite may already have rolled back, e.g. on a full disk)."""
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self.db.execute("ROLLBACK")
 
     async def _insert_turn(self, debate_id: int, number: int, t: TurnDraft, ts: str) -> None:
         await self.db.execute(
@@ -207,14 +215,26 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ writes, serialised on the connection
     async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
-        async with self._write:
+        async with self._write, _unavailable_on_error():
             return await self._create_debate_unlocked(new, state, opening)
 
     async def record_exchange(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
     ) -> None:
-        async with self._write:
+        async with self._write, _unavailable_on_error():
             await self._record_exchange_unlocked(debate_id, turns, state, status, deadline=deadline)
+
+    async def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the live database (SQLite's online backup API), taken while debates run."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        async with aiosqlite.connect(tmp) as dest, self._write:
+            # between transactions (the write lock), so the copy is a cut at an exchange boundary
+            await self.db.backup(dest)
+        os.replace(tmp, target)
+        return target
 
     async def create_class(self, new: NewClass) -> ClassRecord:
         async with self._write:
@@ -435,6 +455,15 @@ def _debate(r) -> DebateRecord:
         r[20],
         r[21],
     )
+
+
+@contextlib.asynccontextmanager
+async def _unavailable_on_error():
+    """A disk that is full or read-only becomes a StorageUnavailable (nothing of the write was kept)."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        raise StorageUnavailable(str(exc)) from exc
 
 
 def _split_sql(sql: str) -> list[str]:
