@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
         "config file) and the Message Content intent; see the README, 'Run it on your server'.",
     )
     sub.add_parser("health", help="exit 0 when the running bot is connected (used by the Docker HEALTHCHECK)")
+    b = sub.add_parser("backup", help="copy the database to PATH while debates run (SQLite online backup)")
+    b.add_argument("path")
+    rs = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
+    rs.add_argument("path")
 
     w = sub.add_parser(
         "serve",
@@ -112,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         "run": cmd_run,
         "health": cmd_health,
         "serve": cmd_serve,
+        "backup": cmd_backup,
+        "restore": cmd_restore,
     }[args.command]
     try:
         return handler(args, settings)
@@ -196,6 +202,37 @@ def cmd_health(args, settings: Settings) -> int:
     ok = healthy(settings)
     print("ok" if ok else f"unhealthy: {health_file_for(settings)} missing or stale", file=sys.stderr)
     return 0 if ok else 1
+
+
+def cmd_backup(args, settings: Settings) -> int:
+    async def run() -> int:
+        async with SQLiteStore(settings.db_path) as store:
+            target = await store.backup(args.path)
+            debates = len(await store.list_debates(limit=None))
+        print(f"Backed up {debates} debate(s) from {settings.db_path} to {target}", file=sys.stderr)
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_restore(args, settings: Settings) -> int:
+    source = Path(args.path)
+    if not source.is_file():
+        print(f"counterpoint: no backup at {source}", file=sys.stderr)
+        return 1
+
+    async def run() -> int:
+        async with SQLiteStore(source) as backup:
+            status = await backup.integrity_check()
+            if status != "ok":
+                print(f"counterpoint: {source} is damaged ({status}); nothing restored", file=sys.stderr)
+                return 1
+            await backup.backup(settings.db_path)
+            debates = len(await backup.list_debates(limit=None))
+        print(f"Restored {debates} debate(s) from {source} into {settings.db_path}", file=sys.stderr)
+        return 0
+
+    return asyncio.run(run())
 
 
 def cmd_serve(args, settings: Settings) -> int:

@@ -249,3 +249,26 @@ def test_run_without_token_says_how_to_get_one():
 def test_health_is_unhealthy_without_a_running_bot():
     result = run(["health"])
     assert result.returncode == 1 and "unhealthy" in result.stderr
+
+
+def test_backup_and_restore(tmp_path):
+    db = tmp_path / "live.sqlite3"
+    env = {"COUNTERPOINT_DB": str(db)}
+    assert (
+        run(
+            ["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "3"], "\n".join(MINI_SCRIPT), env
+        ).returncode
+        == 0
+    )
+    backup = tmp_path / "backups" / "b.sqlite3"
+    result = run(["backup", str(backup)], env=env)
+    assert result.returncode == 0 and "1 debate" in result.stderr
+    rows = db_rows(backup, "SELECT COUNT(*) FROM turns")[0][0]
+    db.unlink()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"live.sqlite3{suffix}").unlink(missing_ok=True)
+    result = run(["restore", str(backup)], env=env)
+    assert result.returncode == 0, result.stderr
+    assert db_rows(db, "SELECT COUNT(*) FROM turns")[0][0] == rows
+    assert db_rows(db, "PRAGMA integrity_check")[0][0] == "ok"
+    assert run(["restore", str(tmp_path / "missing.sqlite3")], env=env).returncode == 1

@@ -345,6 +345,11 @@ async def test_status_topics_history_help(server, run):
     await server.send_interaction("debate history", {}, user_id=alice)
     history = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
     assert "#1" in history.embeds[0]["description"] and f"<#{thread_id}>" in history.embeds[0]["description"]
+    link = history.embeds[0]["fields"][0]["value"]
+    from bot.web.links import LinkSigner
+
+    token = link.split("?t=")[1]
+    assert LinkSigner("test-secret-for-signed-links", "http://x").verify(token) == f"student:-:{alice}"
     await server.send_interaction("debate help", {}, user_id=alice)
     help_ = await server.wait_for_message(lambda m: bool(m.embeds), timeout=TIMEOUT)
     assert "/debate start" in help_.embeds[0]["description"]

@@ -404,6 +404,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
                 f"{d.created_at[:10]}" + (f" · <#{d.thread_id}>" if d.platform == PLATFORM and d.thread_id else "")
             )
         embed = discord.Embed(title=T.HISTORY_TITLE, description="\n".join(lines), colour=render.COLOUR)
+        url = self.bot.links.url(f"student:-:{interaction.user.id}", self.bot.settings.link_ttl)
+        embed.add_field(name=T.HISTORY_LINK, value=url, inline=False)  # only this user's debates
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="transcript", description=T.TRANSCRIPT)

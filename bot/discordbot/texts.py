@@ -86,6 +86,7 @@ HELP_TEXT = (
 )
 TOPICS_TITLE = "Motions"
 HISTORY_TITLE = "Your debates"
+HISTORY_LINK = "All your transcripts in the browser (a private link: don't share it)"
 STATUS_TITLE = "Debate #{id}"
 MISSING_TOKEN = (
     "No Discord token: set DISCORD_TOKEN (or discord_token in the config file {config}).\n"
