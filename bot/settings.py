@@ -42,6 +42,8 @@ class Settings:
     web_url: str = "http://127.0.0.1:8080"  # public base URL used in signed links
     web_secret: str | None = field(default=None, repr=False)  # HMAC key of signed links; never logged
     link_ttl: int = 7 * 86400  # seconds a signed link stays valid
+    shard_count: int | None = None  # total shards of the bot (None: one process, Discord's recommendation)
+    shard_ids: tuple[int, ...] | None = None  # the shards this process serves (None: all of shard_count)
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
@@ -104,7 +106,22 @@ class Settings:
         if not gateway.startswith(("ws://", "wss://")):
             raise SettingsError(f"discord_gateway_url must be a ws(s) URL, got {gateway!r}")
         port = integer("web_port", 1, 65535)
+        shard_count = integer("shard_count", 1, 100_000)
+        raw_ids = get("shard_ids")
+        shard_ids = None
+        if raw_ids not in (None, ""):
+            try:
+                items = raw_ids if isinstance(raw_ids, list) else str(raw_ids).replace(" ", "").split(",")
+                shard_ids = tuple(sorted({int(x) for x in items}))
+            except ValueError:
+                raise SettingsError(f"shard_ids must be comma-separated whole numbers, got {raw_ids!r}") from None
+            if shard_count is None:
+                raise SettingsError("shard_ids needs shard_count")
+            if any(not 0 <= i < shard_count for i in shard_ids):
+                raise SettingsError(f"shard_ids must be between 0 and {shard_count - 1}, got {raw_ids!r}")
         return cls(
+            shard_count=shard_count,
+            shard_ids=shard_ids,
             web_host=str(get("web_host") or "127.0.0.1"),
             web_port=port or 8080,
             web_url=str(get("web_url") or f"http://127.0.0.1:{port or 8080}").rstrip("/"),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
 from bot.topics import TopicLibrary
 from tests.discord_fake import Intents, Permissions
@@ -416,3 +417,24 @@ async def test_turn_timer_sends_a_reminder_before_the_deadline(server, run, db):
     reminder = await server.wait_for_message(lambda m: "left for your turn" in m.content, timeout=TIMEOUT)
     assert reminder.channel_id == thread_id and f"<@{server.user_id('alice')}>" in reminder.content
     assert reminder.allowed_mentions == {"parse": []}  # the reminder names the debater but pings no one
+
+
+async def test_sharded_process_identifies_its_shards(server, run):
+    proc = await run(shard_count=2, shard_ids=(0, 1))
+    shards = sorted(tuple(i["shard"]) for i in server.identifies)
+    assert shards == [(0, 2), (1, 2)]
+    assert proc.bot.shard_count == 2
+    thread_id, _ = await start_debate(server)
+    assert (await turn(server, thread_id, "alice", "uniforms cost too much for poor families")).content
+
+
+def test_a_process_restores_only_the_debates_of_its_shards():
+    from bot.discordbot.client import CounterpointBot
+
+    bot = CounterpointBot.__new__(CounterpointBot)
+    bot.settings = Settings(db_path=Path("x"), topics_dir=Path("."), shard_count=4, shard_ids=(1, 3))
+    guild_on = {shard: str((12345 << 22) * 4 + (shard << 22)) for shard in range(4)}
+    assert [bot.owns(guild_on[s]) for s in range(4)] == [False, True, False, True]
+    assert bot.owns(None) is False  # DMs are shard 0's
+    bot.settings = Settings(db_path=Path("x"), topics_dir=Path("."))
+    assert bot.owns(guild_on[0]) and bot.owns(None)

@@ -75,3 +75,12 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_test_one():
         check=True,
     ).stdout.strip()
     assert extracted == commands[1]
+
+
+def test_shard_settings(tmp_path):
+    s = Settings.load({"COUNTERPOINT_SHARD_COUNT": "4", "COUNTERPOINT_SHARD_IDS": "2, 3"}, config_file=None)
+    assert (s.shard_count, s.shard_ids) == (4, (2, 3))
+    for bad in ({"COUNTERPOINT_SHARD_IDS": "1"}, {"COUNTERPOINT_SHARD_COUNT": "2", "COUNTERPOINT_SHARD_IDS": "2"},
+                {"COUNTERPOINT_SHARD_COUNT": "2", "COUNTERPOINT_SHARD_IDS": "a,b"}):  # fmt: skip
+        with pytest.raises(SettingsError):
+            Settings.load(bad, config_file=None)

@@ -302,7 +302,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         now = datetime.now(UTC).isoformat()
         try:
             for klass in await self.service.store.list_classes(status="open"):
-                if klass.deadline and klass.deadline <= now:
+                if klass.deadline and klass.deadline <= now and self.bot.owns(klass.guild_id):
                     log.info("class %s reached its deadline; closing", klass.id)
                     await self.close_class(klass)
         except Exception as exc:

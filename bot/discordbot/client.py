@@ -50,9 +50,16 @@ def intents() -> discord.Intents:
     return value
 
 
-class CounterpointBot(commands.Bot):
+class CounterpointBot(commands.AutoShardedBot):
+    """Sharded: one process can serve many guilds (shards chosen by Discord, or shard_count/shard_ids from
+    the settings so that several processes each serve a range of shards over one shared database)."""
+
     def __init__(self, settings: Settings, service: DebateService, *, health_file: Path | None = None, **options):
         options.setdefault("chunk_guilds_at_startup", False)
+        if settings.shard_count is not None:
+            options.setdefault("shard_count", settings.shard_count)
+            if settings.shard_ids is not None:
+                options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,  # no prefix commands: everything is a slash command
             help_command=None,
@@ -69,6 +76,14 @@ class CounterpointBot(commands.Bot):
         self.links = LinkSigner(load_secret(settings), settings.web_url)
         self.ready_count = 0
         self._health_task: asyncio.Task | None = None
+
+    def owns(self, guild_id: str | int | None) -> bool:
+        """Whether this process serves the guild's shard (DMs belong to shard 0, as on Discord)."""
+        ids, count = self.settings.shard_ids, self.settings.shard_count
+        if ids is None or not count:
+            return True
+        shard = (int(guild_id) >> 22) % count if guild_id else 0
+        return shard in ids
 
     async def setup_hook(self) -> None:
         from .classes import ClassCog, JoinButton

@@ -160,6 +160,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     async def restore(self) -> int:
         """Re-attach every unfinished Discord debate and re-arm its timer. Safe to call again."""
         active = await self.service.store.list_debates(status="active", platform=PLATFORM, limit=None)
+        active = [d for d in active if self.bot.owns(d.guild_id)]  # other processes serve other shards
         for debate in active:
             if debate.thread_id:
                 self.threads[int(debate.thread_id)] = debate.id
