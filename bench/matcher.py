@@ -4,11 +4,15 @@ Method: the process is pinned to one core (os.sched_setaffinity) where possible.
 time of reading, parsing, validating and indexing the shipped topic file (best of 5). Latency is the
 time of Matcher.match() per message, over every labelled message repeated until 2,000 samples, after
 one warm-up pass (so the typo cache is warm, as in a running bot); p50/p99 are over those samples.
-The synthetic topic has N claims built from the shipped topic's vocabulary plus random words, with
-the same shape (cues, arguments, evidence, rebuttals). Baseline: a plain BM25 (same tokenizer, no cues,
-no typo correction) over the claim taxonomy's title, statement and key evidence.
+The synthetic topics have N claims (default 200, 2,000 and 20,000) built from the shipped topic's
+vocabulary plus random words, with the same shape (cues, arguments, evidence, rebuttals).
+Accuracy baseline: a plain BM25 (same tokenizer, no cues, no typo correction) over the claim taxonomy's
+title, statement and key evidence. Latency anchor, measured in the same run on the same messages: a
+plain BM25 over the same claim texts (cues, title, arguments, evidence, counters; one inverted index,
+no bigrams, no typo correction, no cue phrases). Each latency is reported with its ratio to that anchor,
+because absolute times on a shared machine drift; growth is p99 at N claims over p99 at the smallest N.
 
-usage: python bench/matcher.py [--claims 2000] [--samples 2000]
+usage: python bench/matcher.py [--sizes 200,2000,20000] [--samples 2000]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import platform
 import random
 import statistics
 import sys
@@ -98,6 +103,33 @@ def bm25_baseline(taxonomy: dict):
     return run
 
 
+class PlainBM25:
+    """The latency anchor: BM25 over an inverted index of each claim's texts, nothing else."""
+
+    def __init__(self, topic: Topic):
+        docs = []
+        for c in topic.claims:
+            texts = [*c.cues, c.title, *(a.text for a in c.arguments), *(e for a in c.arguments for e in a.evidence)]
+            texts += [r.text for r in c.counter_rebuttals]
+            docs.append(Counter(stem(w) for t in texts for w in words(t) if w not in STOPWORDS))
+        n = len(docs)
+        avg = sum(sum(tf.values()) for tf in docs) / n
+        df = Counter(t for tf in docs for t in tf)
+        idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for i, tf in enumerate(docs):
+            norm = 1.2 * (0.25 + 0.75 * sum(tf.values()) / avg)
+            for t, f in tf.items():
+                self.postings.setdefault(t, []).append((i, idf[t] * f * 2.2 / (f + norm)))
+
+    def match(self, text: str):
+        scores: dict[int, float] = {}
+        for t in {stem(w) for w in words(text) if w not in STOPWORDS}:
+            for i, w in self.postings.get(t, ()):
+                scores[i] = scores.get(i, 0.0) + w
+        return sorted(scores.items(), key=lambda x: -x[1])[:3]
+
+
 def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
     rng = random.Random(seed)
     vocab = sorted({w for c in base.claims for a in c.arguments for w in words(a.text) if len(w) > 3})
@@ -131,7 +163,7 @@ def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
     )
 
 
-def latency(matcher: Matcher, texts: list[str], samples: int) -> tuple[float, float, float]:
+def latency(matcher, texts: list[str], samples: int) -> tuple[float, float, float]:
     for t in texts:
         matcher.match(t)
     times = []
@@ -148,7 +180,7 @@ def latency(matcher: Matcher, texts: list[str], samples: int) -> tuple[float, fl
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--claims", type=int, default=2000)
+    ap.add_argument("--sizes", default="200,2000,20000", help="claims of the synthetic topics, comma-separated")
     ap.add_argument("--samples", type=int, default=2000)
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
@@ -163,7 +195,8 @@ def main() -> None:
         matcher = Matcher(topic)
         starts.append(time.perf_counter() - t0)
     print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, pinned to one core; topic {topic.id}: "
+        f"{time.strftime('%Y-%m-%d')} {platform.node()}: python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
+        f"pinned to one core; topic {topic.id}: "
         f"{len(topic.claims)} claims"
     )
     print(f"start-up (read + parse + validate + index, best of 5): {min(starts) * 1000:.0f} ms")
@@ -185,18 +218,36 @@ def main() -> None:
                     print(f"    MISS {gold} <- {got} | {text}")
 
     texts = [m["text"] for msgs in sets.values() for m in msgs]
-    p50, p99, worst = latency(matcher, texts, args.samples)
-    print(f"latency, shipped topic: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms ({args.samples} samples)")
-    t0 = time.perf_counter()
-    synth = synthetic_topic(topic, args.claims)
-    t1 = time.perf_counter()
-    big = Matcher(synth)
-    t2 = time.perf_counter()
-    p50, p99, worst = latency(big, texts, args.samples)
-    print(
-        f"latency, synthetic {args.claims} claims: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms "
-        f"(index built in {(t2 - t1) * 1000:.0f} ms; topic generated in {(t1 - t0) * 1000:.0f} ms)"
-    )
+
+    def report(label: str, m, anchor) -> float:
+        p50, p99, worst = latency(m, texts, args.samples)
+        a50, a99, _ = latency(anchor, texts, args.samples)
+        print(
+            f"latency, {label}: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms | plain BM25 anchor "
+            f"p50 {a50:.3f} ms, p99 {a99:.3f} ms | ratio p99 {p99 / a99:.1f}x ({args.samples} samples)"
+        )
+        return p99
+
+    report(f"shipped topic ({len(topic.claims)} claims)", matcher, PlainBM25(topic))
+    first: tuple[int, float] | None = None
+    for size in [int(x) for x in args.sizes.split(",")]:
+        t0 = time.perf_counter()
+        synth = synthetic_topic(topic, size)
+        t1 = time.perf_counter()
+        big = Matcher(synth)
+        t2 = time.perf_counter()
+        anchor = PlainBM25(synth)
+        t3 = time.perf_counter()
+        p99 = report(f"synthetic {size} claims", big, anchor)
+        growth = ""
+        if first is None:
+            first = (size, p99)
+        else:
+            growth = f"; p99 grew {p99 / first[1]:.1f}x for {size / first[0]:.0f}x the claims"
+        print(
+            f"    index built in {(t2 - t1) * 1000:.0f} ms (anchor {(t3 - t2) * 1000:.0f} ms, ratio "
+            f"{(t2 - t1) / max(t3 - t2, 1e-9):.1f}x); topic generated in {(t1 - t0) * 1000:.0f} ms{growth}"
+        )
 
 
 if __name__ == "__main__":

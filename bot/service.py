@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
@@ -26,6 +26,20 @@ log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10
 MIN_TURN_SECONDS, MAX_TURN_SECONDS = 30, 86400
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # join codes: no 0/O or 1/I to misread
+
+
+def _after(record: DebateRecord, ts: str, state: dict, status: str, deadline: str | None, turns: int) -> DebateRecord:
+    """The debate record as the store now holds it, without reading it back."""
+    done = status != "active"
+    return replace(
+        record,
+        state=state,
+        status=status,
+        updated_at=ts,
+        finished_at=record.finished_at or (ts if done else None),
+        deadline=None if done else deadline,
+        turn_count=record.turn_count + turns,
+    )
 
 
 def deadline_after(seconds: int | None) -> str | None:
@@ -181,10 +195,10 @@ class DebateService:
             status = turn.state.outcome if turn.state.finished else "active"
             # a message refused before it counted (too long, a kind that costs no turn) keeps the deadline
             deadline = deadline_after(record.turn_seconds) if turn.reply.counted else record.deadline
-            await self.store.record_exchange(
-                debate_id, [user, bot], turn.state.to_dict(), status or "completed", deadline=deadline
-            )
-            record = await self.store.get_debate(debate_id)
+            state = turn.state.to_dict()
+            status = status or "completed"
+            ts = await self.store.record_exchange(debate_id, [user, bot], state, status, deadline=deadline)
+            record = _after(record, ts, state, status, deadline, 2) if ts else await self.store.get_debate(debate_id)
             card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
             return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from . import phrases as P
 from .matcher import Match, Matcher
@@ -47,7 +47,16 @@ class DebateState:
     warnings: int = 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """A JSON-able copy (lists and dicts copied, so the copy never shares state with this one)."""
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if isinstance(value, list):
+                value = list(value)
+            elif isinstance(value, dict):
+                value = {k: list(v) for k, v in value.items()}
+            out[name] = value
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> DebateState:

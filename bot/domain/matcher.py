@@ -146,6 +146,9 @@ class _Index:
     vocab_set: frozenset[str] = frozenset()
     source_cues: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
     kind_cues: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    # the same cues by their first stem, so a message is scanned once, not once per cue
+    source_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    kind_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     topic_stems: frozenset[str] = frozenset()
 
 
@@ -155,7 +158,7 @@ class Matcher:
     def __init__(self, topic: Topic):
         self.topic = topic
         self.claim_ids = [c.id for c in topic.claims]
-        self._kind_res = {k: [re.compile(p) for p in pats] for k, pats in KIND_PATTERNS.items()}
+        self._kind_re = {k: re.compile("|".join(f"(?:{p})" for p in pats)) for k, pats in KIND_PATTERNS.items()}
         self._typo_cache: dict[str, str | None] = {}
         self._index = self._build(topic)
         n = max(len(self.claim_ids), 1)
@@ -234,6 +237,10 @@ class Matcher:
                     raw_vocab.update(w for w in words(cue) if len(w) >= 4 and w.isalpha())
         for kind, replies in topic.kinds.items():
             idx.kind_cues[kind] = [tuple(stem(w) for w in words(c)) for c in replies.cues if words(c)]
+            for cue in idx.kind_cues[kind]:
+                idx.kind_first.setdefault(cue[0], []).append((cue, kind))
+        for stems, sid in idx.source_cues:
+            idx.source_first.setdefault(stems[0], []).append((stems, sid))
         idx.vocab = sorted(raw_vocab)
         idx.vocab_set = frozenset(raw_vocab)
         idx.topic_stems = frozenset(t for t in idx.idf if "_" not in t)
@@ -313,18 +320,27 @@ class Matcher:
 
     def _cited_sources(self, content: list[str]) -> tuple[str, ...]:
         found: dict[str, None] = {}
-        for stems, sid in self._index.source_cues:
-            if any(_in_order(content, p, stems) for p, s in enumerate(content) if s == stems[0]):
-                found.setdefault(sid, None)
-        return tuple(found)
+        first = self._index.source_first
+        for p, s in enumerate(content):
+            for stems, sid in first.get(s, ()):
+                if sid not in found and _in_order(content, p, stems):
+                    found[sid] = None
+        order = {sid: i for i, (_, sid) in enumerate(self._index.source_cues)}
+        return tuple(sorted(found, key=lambda sid: order[sid]))
 
     def _kind(self, folded: str, stems: list[str]) -> str | None:
+        cued: set[str] = set()
+        first = self._index.kind_first
+        for p, s in enumerate(stems):
+            for cue, kind in first.get(s, ()):
+                if kind not in cued and _in_order(stems, p, cue):
+                    cued.add(kind)
         for kind in ("injection", "denial", "meta", "abuse", "offtopic"):
-            if any(r.search(folded) for r in self._kind_res.get(kind, ())):
+            if kind in cued:
                 return kind
-            for cue in self._index.kind_cues.get(kind, ()):
-                if any(_in_order(stems, p, cue) for p, s in enumerate(stems) if s == cue[0]):
-                    return kind
+            pattern = self._kind_re.get(kind)
+            if pattern is not None and pattern.search(folded):
+                return kind
         return None
 
 

@@ -34,9 +34,9 @@ class Store(Protocol):
 
     async def record_exchange(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
-    ) -> None:
+    ) -> str | None:
         """Append turns (a user turn and the bot's reply), the new state and the next turn's deadline
-        (None: untimed) in one transaction.
+        (None: untimed) in one transaction. Returns the commit time (ISO), or None if the store does not say.
 
         Raises DuplicateMessage (and stores nothing) when a turn's message_id was seen before.
         """

@@ -151,17 +151,12 @@ class SQLiteStore:
 
     async def _record_exchange_unlocked(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
-    ) -> None:
+    ) -> str:
         ts = now()
         await self.db.execute("BEGIN IMMEDIATE")
         try:
-            async with self.db.execute(
-                "SELECT COALESCE(MAX(number), 0) FROM turns WHERE debate_id = ?", (debate_id,)
-            ) as cur:
-                number = (await cur.fetchone())[0]
-            for turn in turns:
-                number += 1
-                await self._insert_turn(debate_id, number, turn, ts)
+            # few round trips to the database thread: the turns numbered in SQL, in one executemany
+            await self.db.executemany(_INSERT_NEXT_TURN, [_turn_row(debate_id, t, ts) for t in turns])
             finished = ts if status != "active" else None
             cur = await self.db.execute(
                 "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?),"
@@ -171,11 +166,14 @@ class SQLiteStore:
             if cur.rowcount != 1:
                 raise DebateNotFound(debate_id)
             await self.db.execute("COMMIT")
+            return ts
         except sqlite3.IntegrityError as exc:
             await self._rollback()
             dup = next((t.message_id for t in turns if t.message_id), None)
             if dup and "message_id" in str(exc):
                 raise DuplicateMessage(dup) from None
+            if "FOREIGN KEY" in str(exc):
+                raise DebateNotFound(debate_id) from None
             raise
         except BaseException:
             await self._rollback()
@@ -188,30 +186,7 @@ class SQLiteStore:
                 await self.db.execute("ROLLBACK")
 
     async def _insert_turn(self, debate_id: int, number: int, t: TurnDraft, ts: str) -> None:
-        await self.db.execute(
-            "INSERT INTO turns (debate_id, number, phase, round, speaker, author, text, kind, counted, claims,"
-            " scores, lines, roles, sources, message_id, created_at, author_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                debate_id,
-                number,
-                t.phase,
-                t.round,
-                t.speaker,
-                t.author,
-                t.text,
-                t.kind,
-                int(t.counted),
-                json.dumps(list(t.claims)),
-                json.dumps(list(t.scores)),
-                json.dumps(list(t.lines)),
-                json.dumps(list(t.roles)),
-                json.dumps(list(t.sources)),
-                t.message_id,
-                ts,
-                t.author_id,
-            ),
-        )
+        await self.db.execute(_INSERT_TURN, (debate_id, number, *_turn_row(debate_id, t, ts)[1:-1]))
 
     # ------------------------------------------------------------------ writes, serialised on the connection
     async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
@@ -220,9 +195,9 @@ class SQLiteStore:
 
     async def record_exchange(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
-    ) -> None:
+    ) -> str:
         async with self._write, _unavailable_on_error():
-            await self._record_exchange_unlocked(debate_id, turns, state, status, deadline=deadline)
+            return await self._record_exchange_unlocked(debate_id, turns, state, status, deadline=deadline)
 
     async def backup(self, target: str | Path) -> Path:
         """A consistent copy of the live database (SQLite's online backup API), taken while debates run."""
@@ -258,11 +233,10 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ reads
     async def get_debate(self, debate_id: int) -> DebateRecord:
-        async with self.db.execute(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = ?", (debate_id,)) as cur:
-            row = await cur.fetchone()
-        if row is None:
+        rows = await self.db.execute_fetchall(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = ?", (debate_id,))
+        if not rows:
             raise DebateNotFound(debate_id)
-        return _debate(row)
+        return _debate(rows[0])
 
     async def list_debates(
         self,
@@ -293,16 +267,14 @@ class SQLiteStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.id DESC LIMIT ?"
-        async with self.db.execute(sql, (*args, -1 if limit is None else limit)) as cur:
-            return [_debate(r) for r in await cur.fetchall()]
+        return [_debate(r) for r in await self.db.execute_fetchall(sql, (*args, -1 if limit is None else limit))]
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
-        async with self.db.execute(
+        rows = await self.db.execute_fetchall(
             "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
             " lines, roles, sources, message_id, created_at, author_id FROM turns WHERE debate_id = ? ORDER BY number",
             (debate_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             TurnRecord(
                 r[0],
@@ -414,12 +386,46 @@ class SQLiteStore:
         )
 
     async def has_message(self, message_id: str) -> bool:
-        async with self.db.execute("SELECT 1 FROM turns WHERE message_id = ?", (message_id,)) as cur:
-            return await cur.fetchone() is not None
+        return bool(await self.db.execute_fetchall("SELECT 1 FROM turns WHERE message_id = ?", (message_id,)))
 
     async def integrity_check(self) -> str:
         async with self.db.execute("PRAGMA integrity_check") as cur:
             return (await cur.fetchone())[0]
+
+
+_TURN_FIELDS = (
+    "phase, round, speaker, author, text, kind, counted, claims, scores, lines, roles, sources, message_id,"
+    " created_at, author_id"
+)
+_INSERT_TURN = f"INSERT INTO turns (debate_id, number, {_TURN_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+# the next number of the debate, computed in the statement (the UNIQUE (debate_id, number) index makes it cheap)
+_INSERT_NEXT_TURN = (
+    f"INSERT INTO turns (debate_id, {_TURN_FIELDS}, number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+    " (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?))"
+)
+
+
+def _turn_row(debate_id: int, t: TurnDraft, ts: str) -> tuple:
+    """Parameters of _INSERT_NEXT_TURN: the debate id, the turn's fields, and the debate id again."""
+    return (
+        debate_id,
+        t.phase,
+        t.round,
+        t.speaker,
+        t.author,
+        t.text,
+        t.kind,
+        int(t.counted),
+        json.dumps(list(t.claims)),
+        json.dumps(list(t.scores)),
+        json.dumps(list(t.lines)),
+        json.dumps(list(t.roles)),
+        json.dumps(list(t.sources)),
+        t.message_id,
+        ts,
+        t.author_id,
+        debate_id,
+    )
 
 
 _CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,
