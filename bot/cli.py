@@ -14,6 +14,7 @@ from .domain.errors import CounterpointError, DebateNotFound, TopicError
 from .domain.matcher import Matcher
 from .export import FORMATS
 from .settings import Settings, SettingsError, default_config_path
+from .storage import Store, is_postgres_url, open_store
 from .storage.sqlite import SQLiteStore
 from .topics import TopicLibrary, load_topic_file
 
@@ -25,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="counterpoint",
         description="Counterpoint: a debate sparring partner. It argues the other side of a motion from a "
         "sourced knowledge base, on Discord or in this terminal.",
-        epilog="Settings: COUNTERPOINT_DB (database file), COUNTERPOINT_TOPICS (topics directory), "
+        epilog="Settings: COUNTERPOINT_DB (database file), DATABASE_URL (postgresql://...: PostgreSQL instead), "
+        "COUNTERPOINT_TOPICS (topics directory), "
         "COUNTERPOINT_ROUNDS, COUNTERPOINT_TURN_LIMIT, COUNTERPOINT_CONFIG (TOML config file); for `run`: "
         "DISCORD_TOKEN, COUNTERPOINT_TURN_COOLDOWN, DISCORD_API_BASE, DISCORD_GATEWAY_URL (see the README).",
     )
@@ -76,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("path")
     rs = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
     rs.add_argument("path")
+    mg = sub.add_parser(
+        "migrate-db",
+        help="copy every class, debate and turn between databases (SQLite <-> PostgreSQL), ids kept",
+        description="Copy classes, guild settings, debates, participants and turns from one database to another, "
+        "ids kept; both get the latest schema first. Stop the bot first. A target that is not empty is refused "
+        "unless --force, which replaces its content. Example: counterpoint migrate-db --from "
+        "sqlite:/data/counterpoint.sqlite3 --to postgresql://counterpoint:PASSWORD@localhost:5432/counterpoint",
+    )
+    mg.add_argument("--from", dest="source", required=True, metavar="DB", help="sqlite:PATH or postgresql://...")
+    mg.add_argument("--to", dest="target", required=True, metavar="DB", help="sqlite:PATH or postgresql://...")
+    mg.add_argument("--force", action="store_true", help="replace the content of a target that is not empty")
 
     w = sub.add_parser(
         "serve",
@@ -118,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": cmd_serve,
         "backup": cmd_backup,
         "restore": cmd_restore,
+        "migrate-db": cmd_migrate_db,
     }[args.command]
     try:
         return handler(args, settings)
@@ -145,7 +159,7 @@ def load_library(settings: Settings, quiet: bool = False) -> TopicLibrary:
     return lib
 
 
-def _service(settings: Settings, lib: TopicLibrary, store: SQLiteStore):
+def _service(settings: Settings, lib: TopicLibrary, store: Store):
     from .service import DebateService
 
     return DebateService(lib, store, default_rounds=settings.default_rounds, turn_limit=settings.turn_limit)
@@ -157,7 +171,7 @@ def cmd_debate(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings) as store:
             return await Terminal(_service(settings, lib, store)).new_debate(
                 args.topic, args.side, args.rounds, args.seed
             )
@@ -178,7 +192,7 @@ def cmd_run(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings) as store:
             try:
                 await run_bot(settings, _service(settings, lib, store))
             except discord.LoginFailure:
@@ -204,7 +218,23 @@ def cmd_health(args, settings: Settings) -> int:
     return 0 if ok else 1
 
 
+def _sqlite_only(settings: Settings, command: str) -> int | None:
+    """backup/restore copy the SQLite file; with PostgreSQL they refuse and point to pg_dump."""
+    if is_postgres_url(settings.database_url):
+        print(
+            f"counterpoint: `{command}` works on the SQLite file only, and DATABASE_URL points to PostgreSQL; use "
+            "pg_dump / pg_restore (see docs/deployment.md), or `counterpoint migrate-db` to copy a log between "
+            "PostgreSQL and an SQLite file",
+            file=sys.stderr,
+        )
+        return 2
+    return None
+
+
 def cmd_backup(args, settings: Settings) -> int:
+    if (refused := _sqlite_only(settings, "backup")) is not None:
+        return refused
+
     async def run() -> int:
         async with SQLiteStore(settings.db_path) as store:
             target = await store.backup(args.path)
@@ -216,6 +246,8 @@ def cmd_backup(args, settings: Settings) -> int:
 
 
 def cmd_restore(args, settings: Settings) -> int:
+    if (refused := _sqlite_only(settings, "restore")) is not None:
+        return refused
     source = Path(args.path)
     if not source.is_file():
         print(f"counterpoint: no backup at {source}", file=sys.stderr)
@@ -233,6 +265,16 @@ def cmd_restore(args, settings: Settings) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def cmd_migrate_db(args, settings: Settings) -> int:
+    from .storage.postgres import copy_database, describe, store_for_url
+
+    counts = asyncio.run(copy_database(args.source, args.target, force=args.force))
+    names = {"guild_settings": "guild settings"}
+    copied = ", ".join(f"{n} {names.get(t, t)}" for t, n in counts.items())
+    print(f"Copied {copied} from {describe(store_for_url(args.source))} to {describe(store_for_url(args.target))}")
+    return 0
 
 
 def cmd_serve(args, settings: Settings) -> int:
@@ -256,7 +298,7 @@ def cmd_serve(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings) as store:
             runner = web.AppRunner(make_app(_service(settings, lib, store), signer), access_log=None)
             await runner.setup()
             try:
@@ -291,7 +333,7 @@ def cmd_resume(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings) as store:
             if args.id is None:
                 active = await store.list_debates(status="active", platform="terminal", limit=1)
                 if not active:
@@ -366,7 +408,7 @@ def cmd_classify(args, settings: Settings) -> int:
 
 def cmd_transcripts(args, settings: Settings) -> int:
     async def run() -> int:
-        async with SQLiteStore(settings.db_path) as store:
+        async with open_store(settings) as store:
             if args.action == "list":
                 debates = await store.list_debates(status=args.status, limit=args.limit)
                 if not debates:

@@ -44,6 +44,7 @@ class Settings:
     link_ttl: int = 7 * 86400  # seconds a signed link stays valid
     shard_count: int | None = None  # total shards of the bot (None: one process, Discord's recommendation)
     shard_ids: tuple[int, ...] | None = None  # the shards this process serves (None: all of shard_count)
+    database_url: str | None = field(default=None, repr=False)  # postgresql://...: PostgreSQL, not the file
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
@@ -133,6 +134,7 @@ class Settings:
             sync_commands=flag("sync_commands", True),
             dev_guild_id=integer("dev_guild", 1, 2**63 - 1),
             db_path=Path(get("db") or default_db_path()).expanduser(),
+            database_url=str(get("database_url", "DATABASE_URL") or "").strip() or None,
             topics_dir=Path(get("topics") or default_topics_dir()).expanduser(),
             default_rounds=integer("rounds", 1, 10),
             turn_limit=integer("turn_limit", 50, 4000),

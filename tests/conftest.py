@@ -17,6 +17,7 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("COUNTERPOINT_DB", str(tmp_path / "test.sqlite3"))
     monkeypatch.setenv("COUNTERPOINT_CONFIG", "")
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 

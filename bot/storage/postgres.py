@@ -1,0 +1,685 @@
+"""PostgreSQL storage (asyncpg): the log shared by several bot processes (shards) and the web viewer.
+
+The same ``Store`` as ``SQLiteStore`` with the same behaviour and records. Differences that matter:
+
+* the schema comes from ``pg_migrations/`` and its version is the one row of ``schema_version`` (PostgreSQL
+  has no ``PRAGMA user_version``); migrations run under an advisory lock, so processes starting together
+  migrate once;
+* a connection pool, no write lock: every exchange is one transaction on its own connection, and the
+  debate's row is locked (``SELECT ... FOR UPDATE``) while its next turn numbers are taken;
+* ``backup()`` is not offered: use ``pg_dump`` (see docs/deployment.md).
+
+``copy_database()`` (``counterpoint migrate-db``) copies a whole log between SQLite and PostgreSQL, ids kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
+from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from . import is_postgres_url
+from .base import DuplicateMessage, StorageUnavailable
+from .sqlite import _CLASS_COLS, _DEBATE_COLS, _DEBATE_FROM, SQLiteStore, _class, _debate, now
+
+log = logging.getLogger(__name__)
+
+MIGRATION_LOCK = 0x436F756E74  # pg_advisory_lock key of "apply migrations" (advisory locks are per database)
+
+# what a database that cannot be reached or written looks like: the write was not kept, it can be sent again
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,  # refused, unreachable, reset
+    TimeoutError,
+    asyncpg.PostgresConnectionError,  # class 08: the connection failed or was lost
+    asyncpg.InterfaceError,  # the connection was closed under us
+    asyncpg.exceptions.InternalClientError,  # a connection the server dropped while it was idle in the pool
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: disk full, out of memory, too many connections
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutdown, restart, statement timeout
+    asyncpg.exceptions.PostgresSystemError,  # class 58: I/O error
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a read-only server or database (a standby, a full disk)
+)
+
+
+class JoinCodeTaken(CounterpointError):
+    """A class join code already in use. The text reads like SQLite's, which the service retries on."""
+
+    def __init__(self, join_code: str):
+        self.join_code = join_code
+        super().__init__(f"UNIQUE constraint failed: classes.join_code ({join_code} is taken)")
+
+
+def redact(dsn: str) -> str:
+    """The DSN without its password, for messages and logs."""
+    try:
+        parts = urlsplit(dsn)
+        if parts.password is None:
+            return dsn
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "postgresql://(unparsable URL)"
+
+
+def pg_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every file in pg_migrations/, in order."""
+    out = []
+    for entry in resources.files(__package__).joinpath("pg_migrations").iterdir():
+        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    out.sort()
+    versions = [v for v, _, _ in out]
+    if versions != list(range(1, len(out) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps; found {versions}")
+    return out
+
+
+def _pg(sql: str) -> str:
+    """SQLite's ``?`` placeholders as PostgreSQL's ``$1, $2, ...`` (none of our statements has ``?`` in text)."""
+    count = 0
+
+    def number(_m) -> str:
+        nonlocal count
+        count += 1
+        return f"${count}"
+
+    return re.sub(r"\?", number, sql)
+
+
+class PostgresStore:
+    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 10, command_timeout: float = 60):
+        if not is_postgres_url(dsn):
+            raise ValueError("a PostgreSQL URL starts with postgresql:// or postgres://")
+        self.dsn = dsn
+        self._pool: asyncpg.Pool | None = None
+        self._pool_args = dict(min_size=min_size, max_size=max_size, command_timeout=command_timeout)
+        self.applied: list[int] = []  # the migrations this instance applied (others may have applied the rest)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redact(self.dsn)!r})"
+
+    async def __aenter__(self) -> PostgresStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("store is not open")
+        return self._pool
+
+    async def open(self) -> None:
+        try:
+            self._pool = await asyncpg.create_pool(self.dsn, **self._pool_args)
+        except (*_UNAVAILABLE, asyncpg.PostgresError) as exc:
+            raise StorageUnavailable(f"cannot connect to PostgreSQL at {redact(self.dsn)}: {exc}") from exc
+        try:
+            await self.migrate()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            try:
+                await pool.close()
+            except Exception:  # a server already gone: drop the connections
+                pool.terminate()
+
+    @contextlib.asynccontextmanager
+    async def _conn(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection. A lost or unusable connection is StorageUnavailable (nothing of an unfinished
+        transaction is kept), and every pooled connection is replaced: after a server restart one operation
+        fails, not one per pooled connection."""
+        try:
+            async with self.pool.acquire() as conn:
+                try:
+                    yield conn
+                except _UNAVAILABLE:
+                    conn.terminate()
+                    raise
+        except _UNAVAILABLE as exc:
+            if self._pool is not None:
+                with contextlib.suppress(Exception):
+                    await self._pool.expire_connections()
+            raise StorageUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    @contextlib.asynccontextmanager
+    async def _tx(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self._conn() as conn, conn.transaction():
+            yield conn
+
+    # ------------------------------------------------------------------ schema
+    async def schema_version(self) -> int:
+        async with self._conn() as conn:
+            return await _schema_version(conn)
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than schema_version, each in its own transaction, under an advisory lock:
+        processes that start together wait for the first one and then find nothing left to do. An up-to-date
+        database is only read (a read-only replica serves the web viewer)."""
+        known = pg_migrations()
+        async with self._conn() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                current = await _schema_version(conn)
+                if current > len(known):
+                    raise RuntimeError(
+                        f"database {redact(self.dsn)} has schema version {current}, newer than this "
+                        f"Counterpoint knows ({len(known)}); upgrade Counterpoint"
+                    )
+                if current == len(known):
+                    return current
+                async with conn.transaction():
+                    await conn.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_version ("
+                        " only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),"
+                        " version INTEGER NOT NULL)"
+                    )
+                    await conn.execute("INSERT INTO schema_version (version) VALUES (0) ON CONFLICT DO NOTHING")
+                for version, name, sql in known:
+                    if version <= current:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(sql)
+                        await conn.execute("UPDATE schema_version SET version = $1", version)
+                    self.applied.append(version)
+                    log.info("applied PostgreSQL migration %04d_%s", version, name)
+                return await _schema_version(conn)
+            finally:
+                with contextlib.suppress(*_UNAVAILABLE, asyncpg.PostgresError):
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    # ------------------------------------------------------------------ writes
+    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+        ts = now()
+        async with self._tx() as conn:
+            debate_id = await conn.fetchval(
+                _pg(
+                    "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
+                    " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline,"
+                    " class_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"
+                ),
+                new.topic_id,
+                new.topic_hash,
+                new.user_side,
+                new.bot_side,
+                new.seed,
+                new.rebuttal_rounds,
+                new.platform,
+                new.guild_id,
+                new.channel_id,
+                new.thread_id,
+                json.dumps(state),
+                ts,
+                ts,
+                new.turn_seconds,
+                new.deadline,
+                new.class_id,
+            )
+            await conn.execute(
+                "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES ($1,$2,$3,$4,$5)",
+                debate_id,
+                new.user_id,
+                new.user_name,
+                "debater",
+                new.user_side,
+            )
+            await conn.execute(_INSERT_TURN, *_turn_args(debate_id, 1, opening, ts))
+        return await self.get_debate(debate_id)
+
+    async def record_exchange(
+        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+    ) -> str:
+        """One transaction; returns its time (the debate's updated_at). DuplicateMessage: nothing stored."""
+        ts = now()
+        try:
+            async with self._tx() as conn:
+                # the debate's row lock: two writers of one debate take turn numbers one after the other. The
+                # numbers are read by a second statement: its snapshot, taken after the lock was granted, sees the
+                # turns of the writer that held it (a subquery of the locking statement would not)
+                if await conn.fetchval("SELECT id FROM debates WHERE id = $1 FOR UPDATE", debate_id) is None:
+                    raise DebateNotFound(debate_id)
+                last = await conn.fetchval("SELECT COALESCE(MAX(number), 0) FROM turns WHERE debate_id = $1", debate_id)
+                if turns:  # one round trip for all the turns
+                    await conn.executemany(
+                        _INSERT_TURN, [_turn_args(debate_id, last + i, t, ts) for i, t in enumerate(turns, 1)]
+                    )
+                finished = ts if status != "active" else None
+                await conn.execute(
+                    "UPDATE debates SET state = $1, status = $2, updated_at = $3,"
+                    " finished_at = COALESCE(finished_at, $4), deadline = $5 WHERE id = $6",
+                    json.dumps(state),
+                    status,
+                    ts,
+                    finished,
+                    deadline if status == "active" else None,
+                    debate_id,
+                )
+            return ts
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name != "turns_message_id_key":
+                raise
+            m = re.search(r"\(message_id\)=\((.*)\) already exists", exc.detail or "")
+            dup = m.group(1) if m else next((t.message_id for t in turns if t.message_id), "?")
+            raise DuplicateMessage(dup) from None
+
+    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
+        """Move the current turn's deadline (only while the debate is active)."""
+        async with self._conn() as conn:
+            await conn.execute(
+                "UPDATE debates SET deadline = $1 WHERE id = $2 AND status = 'active'", deadline, debate_id
+            )
+
+    async def backup(self, target) -> Path:
+        raise NotImplementedError(
+            "counterpoint backup copies the SQLite file only; back up PostgreSQL with pg_dump "
+            '(for example: pg_dump --format=custom --file=counterpoint.dump "$DATABASE_URL"), '
+            "see docs/deployment.md"
+        )
+
+    # ------------------------------------------------------------------ reads
+    async def get_debate(self, debate_id: int) -> DebateRecord:
+        async with self._conn() as conn:
+            row = await conn.fetchrow(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = $1", debate_id)
+        if row is None:
+            raise DebateNotFound(debate_id)
+        return _debate(tuple(row))
+
+    async def list_debates(
+        self,
+        *,
+        status: str | None = None,
+        user_id: str | None = None,
+        topic_id: str | None = None,
+        platform: str | None = None,
+        channel_id: str | None = None,
+        thread_id: str | None = None,
+        class_id: int | None = None,
+        limit: int | None = 100,
+    ) -> list[DebateRecord]:
+        where, args = [], []
+        for col, value in (
+            ("d.class_id", class_id),
+            ("d.status", status),
+            ("p.user_id", user_id),
+            ("d.topic_id", topic_id),
+            ("d.platform", platform),
+            ("d.channel_id", channel_id),
+            ("d.thread_id", thread_id),
+        ):
+            if value is not None:
+                args.append(value)
+                where.append(f"{col} = ${len(args)}")
+        sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        args.append(None if limit is None or limit < 0 else limit)  # SQLite's LIMIT -1: no limit
+        sql += f" ORDER BY d.id DESC LIMIT ${len(args)}"
+        async with self._conn() as conn:
+            rows = await conn.fetch(sql, *args)
+        return [_debate(tuple(r)) for r in rows]
+
+    async def turns(self, debate_id: int) -> list[TurnRecord]:
+        async with self._conn() as conn:
+            rows = await conn.fetch(
+                "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
+                " lines, roles, sources, message_id, created_at, author_id FROM turns WHERE debate_id = $1"
+                " ORDER BY number",
+                debate_id,
+            )
+        return [
+            TurnRecord(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                bool(r[9]),
+                tuple(json.loads(r[10])),
+                tuple(json.loads(r[11])),
+                tuple(json.loads(r[12])),
+                tuple(json.loads(r[13])),
+                tuple(json.loads(r[14])),
+                r[15],
+                r[16],
+                author_id=r[17],
+            )
+            for r in rows
+        ]
+
+    async def has_message(self, message_id: str) -> bool:
+        async with self._conn() as conn:
+            return await conn.fetchval("SELECT 1 FROM turns WHERE message_id = $1", message_id) is not None
+
+    # ------------------------------------------------------------------ classes
+    async def create_class(self, new: NewClass) -> ClassRecord:
+        try:
+            async with self._conn() as conn:
+                class_id = await conn.fetchval(
+                    "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds,"
+                    " deadline, team, join_code, teacher_id, created_at)"
+                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+                    new.guild_id,
+                    new.channel_id,
+                    new.name,
+                    new.topic_id,
+                    new.side_policy,
+                    new.rounds,
+                    new.turn_seconds,
+                    new.deadline,
+                    bool(new.team),
+                    new.join_code,
+                    new.teacher_id,
+                    now(),
+                )
+        except asyncpg.UniqueViolationError as exc:
+            if exc.constraint_name == "classes_join_code_key":
+                raise JoinCodeTaken(new.join_code) from None
+            raise
+        return await self.get_class(class_id)
+
+    async def get_class(self, class_id: int) -> ClassRecord:
+        async with self._conn() as conn:
+            row = await conn.fetchrow(f"SELECT {_CLASS_COLS} FROM classes WHERE id = $1", class_id)
+        if row is None:
+            raise ClassNotFound(class_id)
+        return _class(tuple(row))
+
+    async def class_by_code(self, join_code: str) -> ClassRecord:
+        async with self._conn() as conn:
+            row = await conn.fetchrow(
+                f"SELECT {_CLASS_COLS} FROM classes WHERE join_code = $1", join_code.strip().upper()
+            )
+        if row is None:
+            raise ClassNotFound(join_code)
+        return _class(tuple(row))
+
+    async def list_classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]:
+        where, args = [], []
+        for col, value in (("guild_id", guild_id), ("status", status)):
+            if value is not None:
+                args.append(value)
+                where.append(f"{col} = ${len(args)}")
+        sql = f"SELECT {_CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
+        async with self._conn() as conn:
+            rows = await conn.fetch(sql + " ORDER BY id DESC", *args)
+        return [_class(tuple(r)) for r in rows]
+
+    async def close_class(self, class_id: int) -> None:
+        async with self._conn() as conn:
+            await conn.execute(
+                "UPDATE classes SET status = 'closed', closed_at = COALESCE(closed_at, $1) WHERE id = $2",
+                now(),
+                class_id,
+            )
+
+    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
+        """Another debater of a team debate (the first one is added with the debate)."""
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES ($1,$2,$3,$4,$5)"
+                " ON CONFLICT DO NOTHING",
+                debate_id,
+                user_id,
+                display_name,
+                "teammate",
+                side,
+            )
+
+    async def participants(self, debate_id: int) -> list[tuple[str, str]]:
+        """(user id, display name) of every debater, the starter first."""
+        async with self._conn() as conn:
+            rows = await conn.fetch(
+                "SELECT user_id, display_name FROM participants WHERE debate_id = $1 ORDER BY role = 'teammate', seq",
+                debate_id,
+            )
+        return [(r[0], r[1]) for r in rows]
+
+    async def teacher_role(self, guild_id: str) -> str | None:
+        async with self._conn() as conn:
+            return await conn.fetchval("SELECT teacher_role_id FROM guild_settings WHERE guild_id = $1", guild_id)
+
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, teacher_role_id) VALUES ($1, $2)"
+                " ON CONFLICT (guild_id) DO UPDATE SET teacher_role_id = EXCLUDED.teacher_role_id",
+                guild_id,
+                role_id,
+            )
+
+    # ------------------------------------------------------------------ checks
+    async def integrity_check(self) -> str:
+        """Returns "ok", or what is inconsistent: the schema version, turn numbering, debates without their
+        debater or turns, id sequences behind the ids present (a copy that did not advance them)."""
+        problems = []
+        known = len(pg_migrations())
+        async with self._conn() as conn:
+            version = await conn.fetchval("SELECT version FROM schema_version")
+            if version != known:
+                problems.append(f"schema version {version}, expected {known}")
+            row = await conn.fetchrow(
+                "SELECT"
+                " (SELECT COUNT(*) FROM (SELECT debate_id FROM turns GROUP BY debate_id"
+                "   HAVING MIN(number) <> 1 OR MAX(number) <> COUNT(*)) gaps),"
+                " (SELECT COUNT(*) FROM debates d WHERE NOT EXISTS"
+                "   (SELECT 1 FROM participants p WHERE p.debate_id = d.id AND p.role = 'debater')),"
+                " (SELECT COUNT(*) FROM debates d WHERE NOT EXISTS (SELECT 1 FROM turns t WHERE t.debate_id = d.id))"
+            )
+            for count, what in zip(
+                row,
+                ("debate(s) with gaps in turn numbers", "debate(s) without a debater", "debate(s) without turns"),
+                strict=True,
+            ):
+                if count:
+                    problems.append(f"{count} {what}")
+            for table in IDENTITY_TABLES:
+                seq = await conn.fetchval("SELECT pg_get_serial_sequence($1, 'id')", table)
+                last, called = await conn.fetchrow(f"SELECT last_value, is_called FROM {seq}")
+                top = await conn.fetchval(f"SELECT MAX(id) FROM {table}")
+                if top is not None and top >= last + int(called):  # the next id would collide
+                    problems.append(f"the id sequence of {table} is behind its ids")
+        return "; ".join(problems) or "ok"
+
+
+async def _schema_version(conn: asyncpg.Connection) -> int:
+    """The one row of schema_version; 0 for a database Counterpoint never opened."""
+    if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
+        return 0
+    return await conn.fetchval("SELECT version FROM schema_version") or 0
+
+
+_INSERT_TURN = (
+    "INSERT INTO turns (debate_id, number, phase, round, speaker, author, text, kind, counted, claims,"
+    " scores, lines, roles, sources, message_id, created_at, author_id)"
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)"
+)
+
+
+def _turn_args(debate_id: int, number: int, t: TurnDraft, ts: str) -> tuple:
+    return (
+        debate_id,
+        number,
+        t.phase,
+        t.round,
+        t.speaker,
+        t.author,
+        t.text,
+        t.kind,
+        bool(t.counted),
+        json.dumps(list(t.claims)),
+        json.dumps(list(t.scores)),
+        json.dumps(list(t.lines)),
+        json.dumps(list(t.roles)),
+        json.dumps(list(t.sources)),
+        t.message_id,
+        ts,
+        t.author_id,
+    )
+
+
+# ---------------------------------------------------------------------- copying a whole log (migrate-db)
+# Every table and column, parents first. Values are compared and copied as they are (times and JSON are text
+# in both backends); only the two flags differ in type (SQLite 0/1, PostgreSQL boolean).
+TABLES: dict[str, tuple[str, ...]] = {
+    "guild_settings": ("guild_id", "teacher_role_id"),
+    "classes": (
+        "id", "guild_id", "channel_id", "name", "topic_id", "side_policy", "rounds", "turn_seconds", "deadline",
+        "team", "join_code", "teacher_id", "status", "created_at", "closed_at",
+    ),
+    "debates": (
+        "id", "topic_id", "topic_hash", "user_side", "bot_side", "seed", "rebuttal_rounds", "status", "platform",
+        "guild_id", "channel_id", "thread_id", "state", "created_at", "updated_at", "finished_at", "turn_seconds",
+        "deadline", "class_id",
+    ),
+    "participants": ("debate_id", "user_id", "display_name", "role", "side"),
+    "turns": (
+        "id", "debate_id", "number", "phase", "round", "speaker", "author", "text", "kind", "counted", "claims",
+        "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id",
+    ),
+}  # fmt: skip
+FLAGS = {"classes": "team", "turns": "counted"}
+PG_ORDER = {"guild_settings": "guild_id", "classes": "id", "debates": "id", "participants": "seq", "turns": "id"}
+IDENTITY_TABLES = ("classes", "debates", "turns")
+
+
+def _flags(table: str, rows: list[tuple], to: Callable) -> list[tuple]:
+    col = FLAGS.get(table)
+    if col is None:
+        return rows
+    i = TABLES[table].index(col)
+    return [(*r[:i], to(r[i]), *r[i + 1 :]) for r in rows]
+
+
+def store_for_url(url: str) -> SQLiteStore | PostgresStore:
+    """``sqlite:PATH`` (also ``sqlite:///abs/path``) or ``postgresql://...``."""
+    if is_postgres_url(url):
+        return PostgresStore(url)
+    if url.startswith("sqlite:"):
+        path = url.removeprefix("sqlite:")
+        if path.startswith("//"):  # sqlite:///abs/path, sqlite://rel/path
+            path = path[2:]
+        if not path:
+            raise ValueError("sqlite: needs a path, e.g. sqlite:/data/counterpoint.sqlite3")
+        return SQLiteStore(Path(path).expanduser())
+    raise ValueError(f"a database is sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME, got {redact(url)!r}")
+
+
+def describe(store: SQLiteStore | PostgresStore) -> str:
+    return f"sqlite:{store.path}" if isinstance(store, SQLiteStore) else redact(store.dsn)
+
+
+async def table_counts(store: SQLiteStore | PostgresStore) -> dict[str, int]:
+    out = {}
+    for table in TABLES:
+        if isinstance(store, SQLiteStore):
+            async with store.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                out[table] = (await cur.fetchone())[0]
+        else:
+            async with store._conn() as conn:
+                out[table] = await conn.fetchval(f"SELECT COUNT(*) FROM {table}")
+    return out
+
+
+async def read_all(store: SQLiteStore | PostgresStore) -> dict[str, list[tuple]]:
+    """Every row of every table, in insertion order, from one consistent snapshot; flags as bool."""
+    out: dict[str, list[tuple]] = {}
+    if isinstance(store, SQLiteStore):
+        await store.db.execute("BEGIN")  # a read transaction: one snapshot of the WAL
+        try:
+            for table, cols in TABLES.items():
+                async with store.db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid") as cur:
+                    rows = [tuple(r) for r in await cur.fetchall()]
+                out[table] = _flags(table, rows, bool)
+        finally:
+            await store.db.execute("COMMIT")
+        return out
+    async with store._conn() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        for table, cols in TABLES.items():
+            rows = await conn.fetch(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {PG_ORDER[table]}")
+            out[table] = [tuple(r) for r in rows]
+    return out
+
+
+async def write_all(store: SQLiteStore | PostgresStore, data: dict[str, list[tuple]], *, erase: bool) -> None:
+    """Insert every row, ids kept, in one transaction (all or nothing); ``erase``: empty the tables first."""
+    if isinstance(store, SQLiteStore):
+        db = store.db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if erase:
+                for table in reversed(TABLES):
+                    await db.execute(f"DELETE FROM {table}")
+            for table, cols in TABLES.items():
+                marks = ", ".join("?" * len(cols))
+                rows = _flags(table, data[table], int)
+                await db.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
+            await db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await db.execute("ROLLBACK")
+            raise
+        return
+    async with store._tx() as conn:
+        if erase:
+            await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        for table, cols in TABLES.items():
+            if data[table]:
+                await conn.copy_records_to_table(table, records=data[table], columns=list(cols))
+        for table in IDENTITY_TABLES:  # the next id after the copied ones
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+            )
+
+
+async def copy_database(source_url: str, target_url: str, *, force: bool = False) -> dict[str, int]:
+    """Copy classes, guild settings, debates, participants and turns from one database to another, ids kept.
+
+    Both are brought to the latest schema first. A target that holds anything is refused unless ``force``,
+    which replaces its content. Returns the number of rows copied per table.
+    """
+    source, target = store_for_url(source_url), store_for_url(target_url)
+    if describe(source) == describe(target):
+        raise ValueError("--from and --to are the same database")
+    if isinstance(source, SQLiteStore) and not Path(source.path).is_file():
+        raise CounterpointError(f"no SQLite database at {source.path}")
+    async with source, target:
+        existing = await table_counts(target)
+        if any(existing.values()) and not force:
+            raise CounterpointError(
+                f"{describe(target)} is not empty ({_summary(existing)}); nothing copied. "
+                "Use --force to replace its content."
+            )
+        data = await read_all(source)
+        await write_all(target, data, erase=any(existing.values()))
+        copied = await table_counts(target)
+    expected = {table: len(rows) for table, rows in data.items()}
+    if copied != expected:  # cannot happen short of a concurrent writer on the target
+        raise CounterpointError(f"the copy is incomplete: read {_summary(expected)}, target has {_summary(copied)}")
+    return copied
+
+
+def _summary(counts: dict[str, int]) -> str:
+    names = {"guild_settings": "guild settings"}
+    return ", ".join(f"{n} {names.get(t, t)}" for t, n in counts.items())
