@@ -402,7 +402,7 @@ def render_png(amap: ArgumentMap, *, width: int = BASE_WIDTH) -> bytes:
     _draw_labels(c, draw, amap, boxes, x_user + col_w, x_bot)
 
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
+    img.save(out, "PNG")  # optimize=True costs 4-5x the encoding time for ~3 % smaller files
     return out.getvalue()
 
 
@@ -443,7 +443,7 @@ def _render_empty(c: _Canvas, amap: ArgumentMap, title_size, title_lines, kicker
         c.draw_text(draw, ((width - c.text_width(line, 26)) / 2, ty), line, 26, MUTED)
         ty += c.line_height(26)
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
+    img.save(out, "PNG")  # optimize=True costs 4-5x the encoding time for ~3 % smaller files
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ import asyncio
 import io
 import logging
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,8 @@ class TurnTimers:
     def arm(self, debate: DebateRecord) -> None:
         self.cancel(debate.id)
         if debate.active and debate.deadline and debate.turn_seconds:
-            self.tasks[debate.id] = asyncio.create_task(self._run(debate), name=f"turn-timer-{debate.id}")
+            slim = replace(debate, state={})  # a timer needs ids and times, not the debate's state
+            self.tasks[debate.id] = asyncio.create_task(self._run(slim), name=f"turn-timer-{debate.id}")
 
     def cancel(self, debate_id: int) -> None:
         task = self.tasks.pop(debate_id, None)
@@ -150,6 +152,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         self._last_turn: dict[int, float] = {}  # user id -> monotonic time of the last accepted turn
         self._flood_noticed: set[int] = set()  # users told about the cooldown in the current flood
         self._dm_hinted: set[int] = set()
+        self._drawing = asyncio.Semaphore(1)
         self._hinted: set[tuple[int, int]] = set()  # (debate id, user id) told they are not the debater
         super().__init__()
 
@@ -592,7 +595,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         try:
             debate = await self.service.store.get_debate(debate_id)
             amap = argument_map(self.service.topic(debate.topic_id), debate, await self.service.store.turns(debate_id))
-            return await asyncio.to_thread(render_png, amap)
+            async with self._drawing:  # one picture at a time: drawing threads must not starve the replies
+                return await asyncio.to_thread(render_png, amap)
         except Exception as exc:  # a picture must never stop the scorecard
             self.bot.errors.unexpected(f"argument map of debate {debate_id}", exc)
             return None
