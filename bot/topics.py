@@ -14,6 +14,12 @@ from .domain.topic import Topic
 
 MAX_TOPIC_BYTES = 2 * 1024 * 1024  # a rich topic is ~200 KB; refuse anything absurd before parsing
 MAX_ALIASES = 20  # YAML alias expansion ("billion laughs") is refused; topic files need few or none
+# The richest shipped topic has ~5,000 nodes. The pure-Python parser needs ~20 us a node, so a dense file
+# under the byte limit ("[0,0,0,...]", ~1M nodes) took 10-20 s; refuse it after MAX_NODES instead.
+MAX_NODES = 50_000
+# Topic numbers are small. A long int is slow to build ("1:59:59:..." is quadratic) or cannot be shown
+# (str() of a 0x... with thousands of digits raises ValueError); quoted, the same text is fine.
+MAX_NUMBER_CHARS = 100
 
 
 def default_topics_dir() -> Path:
@@ -31,13 +37,32 @@ class _LimitedLoader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._aliases = 0
+        self._nodes = 0
 
     def compose_node(self, parent, index):
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.YAMLError(f"more than {MAX_NODES:,} YAML nodes: refused (a topic file needs far fewer)")
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases: refused (possible YAML bomb)")
         return super().compose_node(parent, index)
+
+    def construct_object(self, node, deep=False):
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER_CHARS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"number too long ({len(node.value):,} characters; quote it if it is text)", node.start_mark
+            )
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+            # a value its tag cannot hold ("2024-02-30", "!!int abc", a 5,000-digit number): a YAML error
+            # with its position, not a crash
+            shown = f" {node.value[:40]!r}" if isinstance(node.value, str) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid {node.tag.rsplit(':', 1)[-1]} value{shown}", node.start_mark
+            ) from None
 
 
 def load_topic_file(path: str | Path) -> Topic:

@@ -117,8 +117,9 @@ class _Checker:
     def unknown_keys(self, obj: dict, allowed: set[str], path: str) -> None:
         for key in obj:
             if key not in allowed:
+                name = str(key) if str(key).strip() else repr(key)  # a blank key still names a path
                 hint = _closest(str(key), allowed)
-                self.err(_join(path, str(key)), "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
+                self.err(_join(path, name), "unknown field" + (f" (did you mean {hint!r}?)" if hint else ""))
 
 
 def build_topic(data: Any, *, file: str = "<topic>", content_hash: str = "") -> Topic:
@@ -183,7 +184,7 @@ def build_topic(data: Any, *, file: str = "<topic>", content_hash: str = "") -> 
 
 def _sides(c: _Checker, doc: dict) -> list[Side]:
     items = c.seq(doc, "sides", "")
-    if items and len(items) != 2:
+    if isinstance(doc.get("sides"), list) and len(items) != 2:  # "sides: []" too, not only a wrong count
         c.err("sides", f"a debate has exactly two sides, got {len(items)}")
     out: list[Side] = []
     seen: set[str] = set()
@@ -361,7 +362,11 @@ def _claims(c: _Checker, doc: dict, side_ids: set[str], sources: dict[str, Sourc
 
 def _check_cross_refs(c: _Checker, doc: dict, claims: list[Claim], by_id: dict[str, Claim], sides: list[Side]) -> None:
     raw = doc.get("claims") if isinstance(doc.get("claims"), list) else []
-    index = {item.get("id"): i for i, item in enumerate(raw) if isinstance(item, dict)}
+    index = {  # only ids that can be claim ids: a list or mapping there is reported elsewhere, not a crash here
+        str(item["id"]).strip(): i
+        for i, item in enumerate(raw)
+        if isinstance(item, dict) and isinstance(item.get("id"), str | int | float)
+    }
     for claim in claims:
         i = index.get(claim.id, 0)
         for j, reb in enumerate(claim.rebuttals):
