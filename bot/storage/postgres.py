@@ -29,7 +29,18 @@ from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from . import is_postgres_url
 from .base import DuplicateMessage, StorageUnavailable
-from .sqlite import _CLASS_COLS, _DEBATE_COLS, _DEBATE_FROM, SQLiteStore, _class, _debate, now
+from .sqlite import (
+    _CLASS_COLS,
+    _DEBATE_COLS,
+    _DEBATE_FROM,
+    _TURN_COLS,
+    SQLiteStore,
+    _class,
+    _debate,
+    _turn,
+    debate_filters,
+    now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -314,19 +325,16 @@ class PostgresStore:
         class_id: int | None = None,
         limit: int | None = 100,
     ) -> list[DebateRecord]:
-        where, args = [], []
-        for col, value in (
-            ("d.class_id", class_id),
-            ("d.status", status),
-            ("p.user_id", user_id),
-            ("d.topic_id", topic_id),
-            ("d.platform", platform),
-            ("d.channel_id", channel_id),
-            ("d.thread_id", thread_id),
-        ):
-            if value is not None:
-                args.append(value)
-                where.append(f"{col} = ${len(args)}")
+        where, args = debate_filters(
+            lambda n: f"${n}",
+            class_id=class_id,
+            status=status,
+            user_id=user_id,
+            topic_id=topic_id,
+            platform=platform,
+            channel_id=channel_id,
+            thread_id=thread_id,
+        )
         sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -338,35 +346,8 @@ class PostgresStore:
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         async with self._conn() as conn:
-            rows = await conn.fetch(
-                "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
-                " lines, roles, sources, message_id, created_at, author_id FROM turns WHERE debate_id = $1"
-                " ORDER BY number",
-                debate_id,
-            )
-        return [
-            TurnRecord(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                bool(r[9]),
-                tuple(json.loads(r[10])),
-                tuple(json.loads(r[11])),
-                tuple(json.loads(r[12])),
-                tuple(json.loads(r[13])),
-                tuple(json.loads(r[14])),
-                r[15],
-                r[16],
-                author_id=r[17],
-            )
-            for r in rows
-        ]
+            rows = await conn.fetch(f"SELECT {_TURN_COLS} FROM turns WHERE debate_id = $1 ORDER BY number", debate_id)
+        return [_turn(tuple(r)) for r in rows]
 
     async def has_message(self, message_id: str) -> bool:
         async with self._conn() as conn:

@@ -250,19 +250,16 @@ class SQLiteStore:
         class_id: int | None = None,
         limit: int | None = 100,
     ) -> list[DebateRecord]:
-        where, args = [], []
-        for col, value in (
-            ("d.class_id", class_id),
-            ("d.status", status),
-            ("p.user_id", user_id),
-            ("d.topic_id", topic_id),
-            ("d.platform", platform),
-            ("d.channel_id", channel_id),
-            ("d.thread_id", thread_id),
-        ):
-            if value is not None:
-                where.append(f"{col} = ?")
-                args.append(value)
+        where, args = debate_filters(
+            lambda n: "?",
+            class_id=class_id,
+            status=status,
+            user_id=user_id,
+            topic_id=topic_id,
+            platform=platform,
+            channel_id=channel_id,
+            thread_id=thread_id,
+        )
         sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -271,33 +268,9 @@ class SQLiteStore:
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         rows = await self.db.execute_fetchall(
-            "SELECT id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores,"
-            " lines, roles, sources, message_id, created_at, author_id FROM turns WHERE debate_id = ? ORDER BY number",
-            (debate_id,),
+            f"SELECT {_TURN_COLS} FROM turns WHERE debate_id = ? ORDER BY number", (debate_id,)
         )
-        return [
-            TurnRecord(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                bool(r[9]),
-                tuple(json.loads(r[10])),
-                tuple(json.loads(r[11])),
-                tuple(json.loads(r[12])),
-                tuple(json.loads(r[13])),
-                tuple(json.loads(r[14])),
-                r[15],
-                r[16],
-                author_id=r[17],
-            )
-            for r in rows
-        ]
+        return [_turn(r) for r in rows]
 
     # ------------------------------------------------------------------ classes
     async def _create_class_unlocked(self, new: NewClass) -> ClassRecord:
@@ -434,6 +407,43 @@ _CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, 
 
 def _class(r) -> ClassRecord:
     return ClassRecord(*r[:9], bool(r[9]), *r[10:])
+
+
+_TURN_COLS = """id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores, lines,
+    roles, sources, message_id, created_at, author_id"""
+_FILTER_COLUMNS = {
+    "class_id": "d.class_id",
+    "status": "d.status",
+    "user_id": "p.user_id",
+    "topic_id": "d.topic_id",
+    "platform": "d.platform",
+    "channel_id": "d.channel_id",
+    "thread_id": "d.thread_id",
+}
+
+
+def debate_filters(placeholder, **values) -> tuple[list[str], list]:
+    """WHERE terms and arguments of list_debates for the filters given (not None); ``placeholder(n)`` is
+    the n-th parameter's marker in the backend's SQL ("?" for SQLite, "$n" for PostgreSQL)."""
+    where: list[str] = []
+    args: list = []
+    for name, column in _FILTER_COLUMNS.items():
+        value = values.get(name)
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = {placeholder(len(args))}")
+    return where, args
+
+
+def _turn(r) -> TurnRecord:
+    return TurnRecord(
+        *r[:9],
+        bool(r[9]),
+        *(tuple(json.loads(x)) for x in r[10:15]),
+        r[15],
+        r[16],
+        author_id=r[17],
+    )
 
 
 def _debate(r) -> DebateRecord:
