@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import re
 import time
-from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.engine import DebateEngine
@@ -29,18 +27,9 @@ from bot.domain.matcher import Match, Matcher
 from bot.domain.topic import KINDS
 from bot.service import DebateService
 from bot.storage import SQLiteStore
+from tests.fuzzing import FUZZ, FUZZ_EXAMPLES
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 SERVICE_EXAMPLES = max(50, FUZZ_EXAMPLES // 4)  # each example is a debate in SQLite: slower
-FUZZ = settings(
-    max_examples=FUZZ_EXAMPLES,
-    deadline=timedelta(seconds=2),
-    derandomize=os.environ.get("FUZZ_RANDOM") != "1",
-    database=None,
-    print_blob=True,
-    # the autouse env fixture is function-scoped but harmless to share between examples
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 BIG = 100_000  # characters
 BIG_BOUND = 5.0  # seconds for the matcher to read a 100 KB message (generous: ~1.5 s measured on 2 cores)
 

@@ -14,34 +14,23 @@ Runs are derandomized, so CI is reproducible, and short by default. Fuzz longer 
 from __future__ import annotations
 
 import copy
-import os
 import re
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.errors import Problem, TopicError
 from bot.domain.schema import build_topic
 from bot.domain.topic import Topic
 from bot.topics import MAX_TOPIC_BYTES, TopicLibrary, load_topic_file, parse_topic_text
+from tests.fuzzing import FUZZ, FUZZ_EXAMPLES
 
 from .conftest import MINI
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
-FUZZ = settings(
-    max_examples=FUZZ_EXAMPLES,
-    deadline=timedelta(seconds=2),
-    derandomize=os.environ.get("FUZZ_RANDOM") != "1",
-    database=None,
-    print_blob=True,
-    # the autouse env fixture is function-scoped but harmless to share between examples
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 QUICK = 2.0  # seconds: a generous bound for refusing a hostile file
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")

@@ -5,13 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import select
 import signal
-import socket
-import subprocess
-import sys
 import time
 import zipfile
 from types import SimpleNamespace
@@ -24,7 +19,7 @@ from bot.storage.sqlite import SQLiteStore
 from bot.web.app import Access, make_app
 from bot.web.links import LinkSigner
 
-from .conftest import MINI
+from .serve_process import start_serve
 
 SECRET = "web-test-secret-0123456789abcdef"
 TOPIC = "school-uniforms"
@@ -348,29 +343,9 @@ async def test_security_headers_and_read_only(web):
 def test_serve_stops_on_ctrl_c(tmp_path):
     """`counterpoint serve` prints an admin link, keeps a generated secret beside the database, and Ctrl-C
     (SIGINT) ends it with exit code 0."""
-    env = dict(os.environ)
-    env.update(
-        COUNTERPOINT_DB=str(tmp_path / "x.sqlite3"),
-        COUNTERPOINT_TOPICS=str(MINI.parent),
-        COUNTERPOINT_CONFIG="",
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-    )
-    for name in ("COUNTERPOINT_WEB_SECRET", "COUNTERPOINT_WEB_URL", "COUNTERPOINT_WEB_HOST"):
-        env.pop(name, None)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    proc, port, link = start_serve(tmp_path / "x.sqlite3", tmp_path)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 20)
-        link = proc.stdout.readline().strip() if ready else ""
-        assert link.startswith(f"http://127.0.0.1:{port}/?t="), (link, proc.stderr.read() if not ready else "")
+        assert link.startswith(f"http://127.0.0.1:{port}/?t="), (link, proc.stderr.read() if not link else "")
         secret = tmp_path / "x.sqlite3.websecret"  # generated, private, beside the database
         assert secret.stat().st_mode & 0o777 == 0o600
         assert LinkSigner(secret.read_bytes(), "http://x").verify(link.split("t=")[1]) == "all"

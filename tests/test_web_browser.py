@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import select
 import shutil
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from bot.topics import TopicLibrary
 from bot.web.links import LinkSigner
 
 from .conftest import MINI
+from .serve_process import start_serve
 from .test_web import SECRET, XSS, populate
 
 CHROMIUM = Path(os.environ.get("COUNTERPOINT_CHROMIUM", "/usr/bin/chromium"))
@@ -40,12 +38,6 @@ CHROMIUM_ARGS = [
 VIEWPORTS = [(390, 844), (1280, 800)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def viewer(tmp_path_factory):
     """``counterpoint serve`` on a database with a class, its debates and others; yields (base URL, ids)."""
@@ -57,28 +49,8 @@ def viewer(tmp_path_factory):
             return await populate(DebateService(TopicLibrary.load(MINI.parent), store))
 
     ids = asyncio.run(prepare())
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        COUNTERPOINT_DB=str(db),
-        COUNTERPOINT_TOPICS=str(MINI.parent),
-        COUNTERPOINT_WEB_SECRET=SECRET,
-        COUNTERPOINT_CONFIG="",
-        XDG_CONFIG_HOME=str(root / "config"),
-        XDG_DATA_HOME=str(root / "data"),
-    )
-    for name in ("COUNTERPOINT_WEB_URL", "COUNTERPOINT_WEB_HOST", "COUNTERPOINT_WEB_PORT"):
-        env.pop(name, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    proc, port, line = start_serve(db, root, COUNTERPOINT_WEB_SECRET=SECRET)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], 20)
-        line = proc.stdout.readline().strip() if ready else ""
         if not line.startswith("http"):
             proc.kill()
             pytest.fail(f"`counterpoint serve` did not print its admin link: {line!r} {proc.stderr.read()}")

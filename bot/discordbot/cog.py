@@ -417,12 +417,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     @app_commands.choices(format=[app_commands.Choice(name=n, value=v) for v, n in TRANSCRIPT_FORMATS.items()])
     async def transcript(self, interaction: discord.Interaction, debate: int | None = None, format: str = "md") -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
-        if debate is not None:
-            record = await self.service.store.get_debate(debate)
-        else:
-            record = await self._debate_for(interaction, must_be_active=False)
-        if not await self.may_read(interaction, record):
-            raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
+        record = await self._readable(interaction, debate)
         record, text = await self.service.transcript(record.id, format)
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"counterpoint-debate-{record.id}.{format}")
         await interaction.followup.send(T.TRANSCRIPT_READY.format(id=record.id), file=file, ephemeral=True)
@@ -445,15 +440,22 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             raise UserFacingError(T.NO_DEBATE)
         return found[0]
 
+    async def _readable(self, interaction: discord.Interaction, debate_id: int | None) -> DebateRecord:
+        """The debate asked for (else the one here, or the user's latest), if the user may read it."""
+        if debate_id is not None:
+            record = await self.service.store.get_debate(debate_id)
+        else:
+            record = await self._debate_for(interaction, must_be_active=False)
+        if not await self.may_read(interaction, record):
+            raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
+        return record
+
     async def may_read(self, interaction: discord.Interaction, debate: DebateRecord) -> bool:
         """Participants, moderators of the debate's server, and the teachers of its class."""
-        uid = str(interaction.user.id)
-        if uid == debate.user_id or self._is_moderator(interaction, debate):
+        if await self._participant(debate, interaction.user.id) or self._is_moderator(interaction, debate):
             return True
         in_class_server = debate.class_id is not None and debate.guild_id == str(interaction.guild_id or "")
-        if in_class_server and await self.is_teacher(interaction):
-            return True
-        return any(uid == pid for pid, _ in await self.service.store.participants(debate.id))
+        return in_class_server and await self.is_teacher(interaction)
 
     async def is_teacher(self, interaction: discord.Interaction) -> bool:
         """Manage Server, or the teacher role set with /class setup."""
@@ -468,12 +470,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     @app_commands.command(name="link", description=T.LINK)
     @app_commands.describe(debate=T.TRANSCRIPT_ID)
     async def link(self, interaction: discord.Interaction, debate: int | None = None) -> None:
-        if debate is not None:
-            record = await self.service.store.get_debate(debate)
-        else:
-            record = await self._debate_for(interaction, must_be_active=False)
-        if not await self.may_read(interaction, record):
-            raise UserFacingError(T.NOT_YOUR_TRANSCRIPT)
+        record = await self._readable(interaction, debate)
         url = self.bot.links.url(f"debate:{record.id}", self.bot.settings.link_ttl)
         days = max(1, self.bot.settings.link_ttl // 86400)
         await interaction.response.send_message(T.LINK_READY.format(id=record.id, url=url, days=days), ephemeral=True)
@@ -509,7 +506,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         if not debate.active:
             self.threads.pop(message.channel.id, None)
             return
-        if str(message.author.id) != debate.user_id and not await self._teammate(debate, message.author.id):
+        if not await self._participant(debate, message.author.id):
             key = (debate.id, message.author.id)
             if key not in self._hinted:
                 self._hinted.add(key)
@@ -547,7 +544,10 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         if outcome is not None:
             await self.deliver(outcome)
 
-    async def _teammate(self, debate: DebateRecord, user_id: int) -> bool:
+    async def _participant(self, debate: DebateRecord, user_id: int) -> bool:
+        """The debater, or (only class team debates have more) a teammate."""
+        if str(user_id) == debate.user_id:
+            return True
         if debate.class_id is None:
             return False
         return any(str(user_id) == pid for pid, _ in await self.service.store.participants(debate.id))

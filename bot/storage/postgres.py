@@ -29,18 +29,25 @@ from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from . import is_postgres_url
 from .base import DuplicateMessage, StorageUnavailable
-from .sqlite import (
-    _CLASS_COLS,
-    _DEBATE_COLS,
-    _DEBATE_FROM,
-    _TURN_COLS,
-    SQLiteStore,
-    _class,
-    _debate,
-    _turn,
+from .rows import (
+    CLASS_COLS,
+    DEBATE_COLS,
+    DEBATE_FROM,
+    INSERT_CLASS,
+    INSERT_DEBATE,
+    INSERT_PARTICIPANT,
+    TURN_COLS,
+    TURN_FIELDS,
+    class_args,
+    class_record,
+    debate_args,
     debate_filters,
+    debate_record,
     now,
+    turn_fields,
+    turn_record,
 )
+from .sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -221,38 +228,9 @@ class PostgresStore:
     async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
         ts = now()
         async with self._tx() as conn:
-            debate_id = await conn.fetchval(
-                _pg(
-                    "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
-                    " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline,"
-                    " class_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"
-                ),
-                new.topic_id,
-                new.topic_hash,
-                new.user_side,
-                new.bot_side,
-                new.seed,
-                new.rebuttal_rounds,
-                new.platform,
-                new.guild_id,
-                new.channel_id,
-                new.thread_id,
-                json.dumps(state),
-                ts,
-                ts,
-                new.turn_seconds,
-                new.deadline,
-                new.class_id,
-            )
-            await conn.execute(
-                "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES ($1,$2,$3,$4,$5)",
-                debate_id,
-                new.user_id,
-                new.user_name,
-                "debater",
-                new.user_side,
-            )
-            await conn.execute(_INSERT_TURN, *_turn_args(debate_id, 1, opening, ts))
+            debate_id = await conn.fetchval(_pg(INSERT_DEBATE + " RETURNING id"), *debate_args(new, state, ts))
+            await conn.execute(_pg(INSERT_PARTICIPANT), debate_id, new.user_id, new.user_name, "debater", new.user_side)
+            await conn.execute(_INSERT_TURN, debate_id, 1, *turn_fields(opening, ts))
         return await self.get_debate(debate_id)
 
     async def record_exchange(
@@ -270,7 +248,7 @@ class PostgresStore:
                 last = await conn.fetchval("SELECT COALESCE(MAX(number), 0) FROM turns WHERE debate_id = $1", debate_id)
                 if turns:  # one round trip for all the turns
                     await conn.executemany(
-                        _INSERT_TURN, [_turn_args(debate_id, last + i, t, ts) for i, t in enumerate(turns, 1)]
+                        _INSERT_TURN, [(debate_id, last + i, *turn_fields(t, ts)) for i, t in enumerate(turns, 1)]
                     )
                 finished = ts if status != "active" else None
                 await conn.execute(
@@ -308,10 +286,10 @@ class PostgresStore:
     # ------------------------------------------------------------------ reads
     async def get_debate(self, debate_id: int) -> DebateRecord:
         async with self._conn() as conn:
-            row = await conn.fetchrow(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = $1", debate_id)
+            row = await conn.fetchrow(f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM} WHERE d.id = $1", debate_id)
         if row is None:
             raise DebateNotFound(debate_id)
-        return _debate(tuple(row))
+        return debate_record(tuple(row))
 
     async def list_debates(
         self,
@@ -335,19 +313,19 @@ class PostgresStore:
             channel_id=channel_id,
             thread_id=thread_id,
         )
-        sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
+        sql = f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         args.append(None if limit is None or limit < 0 else limit)  # SQLite's LIMIT -1: no limit
         sql += f" ORDER BY d.id DESC LIMIT ${len(args)}"
         async with self._conn() as conn:
             rows = await conn.fetch(sql, *args)
-        return [_debate(tuple(r)) for r in rows]
+        return [debate_record(tuple(r)) for r in rows]
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         async with self._conn() as conn:
-            rows = await conn.fetch(f"SELECT {_TURN_COLS} FROM turns WHERE debate_id = $1 ORDER BY number", debate_id)
-        return [_turn(tuple(r)) for r in rows]
+            rows = await conn.fetch(f"SELECT {TURN_COLS} FROM turns WHERE debate_id = $1 ORDER BY number", debate_id)
+        return [turn_record(tuple(r)) for r in rows]
 
     async def has_message(self, message_id: str) -> bool:
         async with self._conn() as conn:
@@ -357,23 +335,7 @@ class PostgresStore:
     async def create_class(self, new: NewClass) -> ClassRecord:
         try:
             async with self._conn() as conn:
-                class_id = await conn.fetchval(
-                    "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds,"
-                    " deadline, team, join_code, teacher_id, created_at)"
-                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
-                    new.guild_id,
-                    new.channel_id,
-                    new.name,
-                    new.topic_id,
-                    new.side_policy,
-                    new.rounds,
-                    new.turn_seconds,
-                    new.deadline,
-                    bool(new.team),
-                    new.join_code,
-                    new.teacher_id,
-                    now(),
-                )
+                class_id = await conn.fetchval(_pg(INSERT_CLASS + " RETURNING id"), *class_args(new, now()))
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name == "classes_join_code_key":
                 raise JoinCodeTaken(new.join_code) from None
@@ -382,19 +344,19 @@ class PostgresStore:
 
     async def get_class(self, class_id: int) -> ClassRecord:
         async with self._conn() as conn:
-            row = await conn.fetchrow(f"SELECT {_CLASS_COLS} FROM classes WHERE id = $1", class_id)
+            row = await conn.fetchrow(f"SELECT {CLASS_COLS} FROM classes WHERE id = $1", class_id)
         if row is None:
             raise ClassNotFound(class_id)
-        return _class(tuple(row))
+        return class_record(tuple(row))
 
     async def class_by_code(self, join_code: str) -> ClassRecord:
         async with self._conn() as conn:
             row = await conn.fetchrow(
-                f"SELECT {_CLASS_COLS} FROM classes WHERE join_code = $1", join_code.strip().upper()
+                f"SELECT {CLASS_COLS} FROM classes WHERE join_code = $1", join_code.strip().upper()
             )
         if row is None:
             raise ClassNotFound(join_code)
-        return _class(tuple(row))
+        return class_record(tuple(row))
 
     async def list_classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]:
         where, args = [], []
@@ -402,10 +364,10 @@ class PostgresStore:
             if value is not None:
                 args.append(value)
                 where.append(f"{col} = ${len(args)}")
-        sql = f"SELECT {_CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT {CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
         async with self._conn() as conn:
             rows = await conn.fetch(sql + " ORDER BY id DESC", *args)
-        return [_class(tuple(r)) for r in rows]
+        return [class_record(tuple(r)) for r in rows]
 
     async def close_class(self, class_id: int) -> None:
         async with self._conn() as conn:
@@ -491,33 +453,7 @@ async def _schema_version(conn: asyncpg.Connection) -> int:
     return await conn.fetchval("SELECT version FROM schema_version") or 0
 
 
-_INSERT_TURN = (
-    "INSERT INTO turns (debate_id, number, phase, round, speaker, author, text, kind, counted, claims,"
-    " scores, lines, roles, sources, message_id, created_at, author_id)"
-    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)"
-)
-
-
-def _turn_args(debate_id: int, number: int, t: TurnDraft, ts: str) -> tuple:
-    return (
-        debate_id,
-        number,
-        t.phase,
-        t.round,
-        t.speaker,
-        t.author,
-        t.text,
-        t.kind,
-        bool(t.counted),
-        json.dumps(list(t.claims)),
-        json.dumps(list(t.scores)),
-        json.dumps(list(t.lines)),
-        json.dumps(list(t.roles)),
-        json.dumps(list(t.sources)),
-        t.message_id,
-        ts,
-        t.author_id,
-    )
+_INSERT_TURN = _pg(f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES ({','.join('?' * 17)})")
 
 
 # ---------------------------------------------------------------------- copying a whole log (migrate-db)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import re
 import sqlite3
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -17,14 +17,48 @@ import aiosqlite
 from ..domain.errors import ClassNotFound, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from .base import DuplicateMessage, StorageUnavailable
+from .rows import (
+    CLASS_COLS,
+    DEBATE_COLS,
+    DEBATE_FROM,
+    INSERT_CLASS,
+    INSERT_DEBATE,
+    INSERT_PARTICIPANT,
+    TURN_COLS,
+    TURN_FIELDS,
+    class_args,
+    class_record,
+    debate_args,
+    debate_filters,
+    debate_record,
+    now,
+    turn_fields,
+    turn_record,
+)
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
-_DEBATE_COLS = """d.id, d.topic_id, d.topic_hash, d.user_side, d.bot_side, d.seed, d.rebuttal_rounds, d.status,
-    d.platform, p.user_id, p.display_name, d.guild_id, d.channel_id, d.thread_id, d.state, d.created_at,
-    d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id), d.turn_seconds,
-    d.deadline, d.class_id"""
-_DEBATE_FROM = "debates d LEFT JOIN participants p ON p.debate_id = d.id AND p.role = 'debater'"
+# the next number of the debate, computed in the statement (the UNIQUE (debate_id, number) index makes it cheap),
+# so an exchange needs no separate read: parameters are (debate id, debate id, *turn_fields)
+_INSERT_NEXT_TURN = (
+    f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES"
+    " (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _serialised(method):
+    """A write on the shared connection: one at a time (transactions must not interleave on it), and a
+    disk that is full or read-only becomes StorageUnavailable (nothing of the write was kept)."""
+
+    @functools.wraps(method)
+    async def write(self, *args, **kwargs):
+        async with self._write:
+            try:
+                return await method(self, *args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                raise StorageUnavailable(str(exc)) from exc
+
+    return write
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -39,10 +73,6 @@ def migrations() -> list[tuple[int, str, str]]:
     if versions != list(range(1, len(out) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps; found {versions}")
     return out
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class SQLiteStore:
@@ -110,53 +140,30 @@ class SQLiteStore:
         return await self.schema_version()
 
     # ------------------------------------------------------------------ writes
-    async def _create_debate_unlocked(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
+    @_serialised
+    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
         ts = now()
         await self.db.execute("BEGIN IMMEDIATE")
         try:
-            cur = await self.db.execute(
-                "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform,"
-                " guild_id, channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline, class_id)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    new.topic_id,
-                    new.topic_hash,
-                    new.user_side,
-                    new.bot_side,
-                    new.seed,
-                    new.rebuttal_rounds,
-                    new.platform,
-                    new.guild_id,
-                    new.channel_id,
-                    new.thread_id,
-                    json.dumps(state),
-                    ts,
-                    ts,
-                    new.turn_seconds,
-                    new.deadline,
-                    new.class_id,
-                ),
-            )
+            cur = await self.db.execute(INSERT_DEBATE, debate_args(new, state, ts))
             debate_id = cur.lastrowid
-            await self.db.execute(
-                "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)",
-                (debate_id, new.user_id, new.user_name, "debater", new.user_side),
-            )
-            await self._insert_turn(debate_id, 1, opening, ts)
+            await self.db.execute(INSERT_PARTICIPANT, (debate_id, new.user_id, new.user_name, "debater", new.user_side))
+            await self.db.execute(_INSERT_NEXT_TURN, (debate_id, debate_id, *turn_fields(opening, ts)))
             await self.db.execute("COMMIT")
         except BaseException:
             await self._rollback()
             raise
         return await self.get_debate(debate_id)
 
-    async def _record_exchange_unlocked(
+    @_serialised
+    async def record_exchange(
         self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
     ) -> str:
         ts = now()
         await self.db.execute("BEGIN IMMEDIATE")
         try:
             # few round trips to the database thread: the turns numbered in SQL, in one executemany
-            await self.db.executemany(_INSERT_NEXT_TURN, [_turn_row(debate_id, t, ts) for t in turns])
+            await self.db.executemany(_INSERT_NEXT_TURN, [(debate_id, debate_id, *turn_fields(t, ts)) for t in turns])
             finished = ts if status != "active" else None
             cur = await self.db.execute(
                 "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?),"
@@ -185,58 +192,25 @@ class SQLiteStore:
             with contextlib.suppress(sqlite3.Error):
                 await self.db.execute("ROLLBACK")
 
-    async def _insert_turn(self, debate_id: int, number: int, t: TurnDraft, ts: str) -> None:
-        await self.db.execute(_INSERT_TURN, (debate_id, number, *_turn_row(debate_id, t, ts)[1:-1]))
-
-    # ------------------------------------------------------------------ writes, serialised on the connection
-    async def create_debate(self, new: NewDebate, state: dict, opening: TurnDraft) -> DebateRecord:
-        async with self._write, _unavailable_on_error():
-            return await self._create_debate_unlocked(new, state, opening)
-
-    async def record_exchange(
-        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
-    ) -> str:
-        async with self._write, _unavailable_on_error():
-            return await self._record_exchange_unlocked(debate_id, turns, state, status, deadline=deadline)
-
+    @_serialised
     async def backup(self, target: str | Path) -> Path:
-        """A consistent copy of the live database (SQLite's online backup API), taken while debates run."""
+        """A consistent copy of the live database (SQLite's online backup API), taken while debates run:
+        between transactions (the write lock), so the copy is a cut at an exchange boundary."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".partial")
         tmp.unlink(missing_ok=True)
-        async with aiosqlite.connect(tmp) as dest, self._write:
-            # between transactions (the write lock), so the copy is a cut at an exchange boundary
+        async with aiosqlite.connect(tmp) as dest:
             await self.db.backup(dest)
         os.replace(tmp, target)
         return target
 
-    async def create_class(self, new: NewClass) -> ClassRecord:
-        async with self._write:
-            return await self._create_class_unlocked(new)
-
-    async def close_class(self, class_id: int) -> None:
-        async with self._write:
-            await self._close_class_unlocked(class_id)
-
-    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
-        async with self._write:
-            await self._add_participant_unlocked(debate_id, user_id, display_name, side)
-
-    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
-        async with self._write:
-            await self._set_teacher_role_unlocked(guild_id, role_id)
-
-    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
-        async with self._write:
-            await self._set_deadline_unlocked(debate_id, deadline)
-
     # ------------------------------------------------------------------ reads
     async def get_debate(self, debate_id: int) -> DebateRecord:
-        rows = await self.db.execute_fetchall(f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM} WHERE d.id = ?", (debate_id,))
+        rows = await self.db.execute_fetchall(f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM} WHERE d.id = ?", (debate_id,))
         if not rows:
             raise DebateNotFound(debate_id)
-        return _debate(rows[0])
+        return debate_record(rows[0])
 
     async def list_debates(
         self,
@@ -260,55 +234,39 @@ class SQLiteStore:
             channel_id=channel_id,
             thread_id=thread_id,
         )
-        sql = f"SELECT {_DEBATE_COLS} FROM {_DEBATE_FROM}"
+        sql = f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY d.id DESC LIMIT ?"
-        return [_debate(r) for r in await self.db.execute_fetchall(sql, (*args, -1 if limit is None else limit))]
+        return [debate_record(r) for r in await self.db.execute_fetchall(sql, (*args, -1 if limit is None else limit))]
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         rows = await self.db.execute_fetchall(
-            f"SELECT {_TURN_COLS} FROM turns WHERE debate_id = ? ORDER BY number", (debate_id,)
+            f"SELECT {TURN_COLS} FROM turns WHERE debate_id = ? ORDER BY number", (debate_id,)
         )
-        return [_turn(r) for r in rows]
+        return [turn_record(r) for r in rows]
 
     # ------------------------------------------------------------------ classes
-    async def _create_class_unlocked(self, new: NewClass) -> ClassRecord:
-        cur = await self.db.execute(
-            "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline,"
-            " team, join_code, teacher_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                new.guild_id,
-                new.channel_id,
-                new.name,
-                new.topic_id,
-                new.side_policy,
-                new.rounds,
-                new.turn_seconds,
-                new.deadline,
-                int(new.team),
-                new.join_code,
-                new.teacher_id,
-                now(),
-            ),
-        )
+    @_serialised
+    async def create_class(self, new: NewClass) -> ClassRecord:
+        cur = await self.db.execute(INSERT_CLASS, class_args(new, now()))
         return await self.get_class(cur.lastrowid)
 
     async def get_class(self, class_id: int) -> ClassRecord:
-        async with self.db.execute(f"SELECT {_CLASS_COLS} FROM classes WHERE id = ?", (class_id,)) as cur:
+        async with self.db.execute(f"SELECT {CLASS_COLS} FROM classes WHERE id = ?", (class_id,)) as cur:
             row = await cur.fetchone()
         if row is None:
             raise ClassNotFound(class_id)
-        return _class(row)
+        return class_record(row)
 
     async def class_by_code(self, join_code: str) -> ClassRecord:
         async with self.db.execute(
-            f"SELECT {_CLASS_COLS} FROM classes WHERE join_code = ?", (join_code.strip().upper(),)
+            f"SELECT {CLASS_COLS} FROM classes WHERE join_code = ?", (join_code.strip().upper(),)
         ) as cur:
             row = await cur.fetchone()
         if row is None:
             raise ClassNotFound(join_code)
-        return _class(row)
+        return class_record(row)
 
     async def list_classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]:
         where, args = [], []
@@ -316,16 +274,18 @@ class SQLiteStore:
             if value is not None:
                 where.append(f"{col} = ?")
                 args.append(value)
-        sql = f"SELECT {_CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
+        sql = f"SELECT {CLASS_COLS} FROM classes" + (" WHERE " + " AND ".join(where) if where else "")
         async with self.db.execute(sql + " ORDER BY id DESC", args) as cur:
-            return [_class(r) for r in await cur.fetchall()]
+            return [class_record(r) for r in await cur.fetchall()]
 
-    async def _close_class_unlocked(self, class_id: int) -> None:
+    @_serialised
+    async def close_class(self, class_id: int) -> None:
         await self.db.execute(
             "UPDATE classes SET status = 'closed', closed_at = COALESCE(closed_at, ?) WHERE id = ?", (now(), class_id)
         )
 
-    async def _add_participant_unlocked(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
+    @_serialised
+    async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None:
         """Another debater of a team debate (the first one is added with the debate)."""
         await self.db.execute(
             "INSERT OR IGNORE INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)",
@@ -345,14 +305,16 @@ class SQLiteStore:
             row = await cur.fetchone()
         return row[0] if row else None
 
-    async def _set_teacher_role_unlocked(self, guild_id: str, role_id: str | None) -> None:
+    @_serialised
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
         await self.db.execute(
             "INSERT INTO guild_settings (guild_id, teacher_role_id) VALUES (?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET teacher_role_id = excluded.teacher_role_id",
             (guild_id, role_id),
         )
 
-    async def _set_deadline_unlocked(self, debate_id: int, deadline: str | None) -> None:
+    @_serialised
+    async def set_deadline(self, debate_id: int, deadline: str | None) -> None:
         """Move the current turn's deadline (only while the debate is active)."""
         await self.db.execute(
             "UPDATE debates SET deadline = ? WHERE id = ? AND status = 'active'", (deadline, debate_id)
@@ -364,122 +326,6 @@ class SQLiteStore:
     async def integrity_check(self) -> str:
         async with self.db.execute("PRAGMA integrity_check") as cur:
             return (await cur.fetchone())[0]
-
-
-_TURN_FIELDS = (
-    "phase, round, speaker, author, text, kind, counted, claims, scores, lines, roles, sources, message_id,"
-    " created_at, author_id"
-)
-_INSERT_TURN = f"INSERT INTO turns (debate_id, number, {_TURN_FIELDS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-# the next number of the debate, computed in the statement (the UNIQUE (debate_id, number) index makes it cheap)
-_INSERT_NEXT_TURN = (
-    f"INSERT INTO turns (debate_id, {_TURN_FIELDS}, number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    " (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?))"
-)
-
-
-def _turn_row(debate_id: int, t: TurnDraft, ts: str) -> tuple:
-    """Parameters of _INSERT_NEXT_TURN: the debate id, the turn's fields, and the debate id again."""
-    return (
-        debate_id,
-        t.phase,
-        t.round,
-        t.speaker,
-        t.author,
-        t.text,
-        t.kind,
-        int(t.counted),
-        json.dumps(list(t.claims)),
-        json.dumps(list(t.scores)),
-        json.dumps(list(t.lines)),
-        json.dumps(list(t.roles)),
-        json.dumps(list(t.sources)),
-        t.message_id,
-        ts,
-        t.author_id,
-        debate_id,
-    )
-
-
-_CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,
-    join_code, teacher_id, status, created_at, closed_at"""
-
-
-def _class(r) -> ClassRecord:
-    return ClassRecord(*r[:9], bool(r[9]), *r[10:])
-
-
-_TURN_COLS = """id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores, lines,
-    roles, sources, message_id, created_at, author_id"""
-_FILTER_COLUMNS = {
-    "class_id": "d.class_id",
-    "status": "d.status",
-    "user_id": "p.user_id",
-    "topic_id": "d.topic_id",
-    "platform": "d.platform",
-    "channel_id": "d.channel_id",
-    "thread_id": "d.thread_id",
-}
-
-
-def debate_filters(placeholder, **values) -> tuple[list[str], list]:
-    """WHERE terms and arguments of list_debates for the filters given (not None); ``placeholder(n)`` is
-    the n-th parameter's marker in the backend's SQL ("?" for SQLite, "$n" for PostgreSQL)."""
-    where: list[str] = []
-    args: list = []
-    for name, column in _FILTER_COLUMNS.items():
-        value = values.get(name)
-        if value is not None:
-            args.append(value)
-            where.append(f"{column} = {placeholder(len(args))}")
-    return where, args
-
-
-def _turn(r) -> TurnRecord:
-    return TurnRecord(
-        *r[:9],
-        bool(r[9]),
-        *(tuple(json.loads(x)) for x in r[10:15]),
-        r[15],
-        r[16],
-        author_id=r[17],
-    )
-
-
-def _debate(r) -> DebateRecord:
-    return DebateRecord(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        r[5],
-        r[6],
-        r[7],
-        r[8],
-        r[9] or "",
-        r[10] or "",
-        r[11],
-        r[12],
-        r[13],
-        json.loads(r[14]),
-        r[15],
-        r[16],
-        r[17],
-        r[18],
-        r[19],
-        r[20],
-        r[21],
-    )
-
-
-@contextlib.asynccontextmanager
-async def _unavailable_on_error():
-    """A disk that is full or read-only becomes a StorageUnavailable (nothing of the write was kept)."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        raise StorageUnavailable(str(exc)) from exc
 
 
 def _split_sql(sql: str) -> list[str]:

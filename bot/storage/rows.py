@@ -1,0 +1,148 @@
+"""What the SQLite and PostgreSQL stores share: the columns they read, the rows they write, and the
+mapping from rows to domain records. Statements use SQLite's ``?`` placeholders; the PostgreSQL store
+turns them into ``$1, $2, ...``."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+# ---------------------------------------------------------------------- debates
+DEBATE_COLS = """d.id, d.topic_id, d.topic_hash, d.user_side, d.bot_side, d.seed, d.rebuttal_rounds, d.status,
+    d.platform, p.user_id, p.display_name, d.guild_id, d.channel_id, d.thread_id, d.state, d.created_at,
+    d.updated_at, d.finished_at, (SELECT COUNT(*) FROM turns t WHERE t.debate_id = d.id), d.turn_seconds,
+    d.deadline, d.class_id"""
+DEBATE_FROM = "debates d LEFT JOIN participants p ON p.debate_id = d.id AND p.role = 'debater'"
+INSERT_DEBATE = (
+    "INSERT INTO debates (topic_id, topic_hash, user_side, bot_side, seed, rebuttal_rounds, platform, guild_id,"
+    " channel_id, thread_id, state, created_at, updated_at, turn_seconds, deadline, class_id)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+INSERT_PARTICIPANT = "INSERT INTO participants (debate_id, user_id, display_name, role, side) VALUES (?,?,?,?,?)"
+_FILTER_COLUMNS = {
+    "class_id": "d.class_id",
+    "status": "d.status",
+    "user_id": "p.user_id",
+    "topic_id": "d.topic_id",
+    "platform": "d.platform",
+    "channel_id": "d.channel_id",
+    "thread_id": "d.thread_id",
+}
+
+
+def debate_args(new: NewDebate, state: dict, ts: str) -> tuple:
+    """Parameters of INSERT_DEBATE."""
+    return (
+        new.topic_id,
+        new.topic_hash,
+        new.user_side,
+        new.bot_side,
+        new.seed,
+        new.rebuttal_rounds,
+        new.platform,
+        new.guild_id,
+        new.channel_id,
+        new.thread_id,
+        json.dumps(state),
+        ts,
+        ts,
+        new.turn_seconds,
+        new.deadline,
+        new.class_id,
+    )
+
+
+def debate_filters(placeholder, **values) -> tuple[list[str], list]:
+    """WHERE terms and arguments of list_debates for the filters given (not None); ``placeholder(n)`` is
+    the n-th parameter's marker in the backend's SQL ("?" for SQLite, "$n" for PostgreSQL)."""
+    where: list[str] = []
+    args: list = []
+    for name, column in _FILTER_COLUMNS.items():
+        value = values.get(name)
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = {placeholder(len(args))}")
+    return where, args
+
+
+def debate_record(r) -> DebateRecord:
+    return DebateRecord(*r[:9], r[9] or "", r[10] or "", *r[11:14], json.loads(r[14]), *r[15:22])
+
+
+# ---------------------------------------------------------------------- turns
+TURN_COLS = """id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores, lines,
+    roles, sources, message_id, created_at, author_id"""
+TURN_FIELDS = (
+    "phase, round, speaker, author, text, kind, counted, claims, scores, lines, roles, sources, message_id,"
+    " created_at, author_id"
+)
+
+
+def turn_fields(t: TurnDraft, ts: str) -> tuple:
+    """The values of TURN_FIELDS for a turn about to be stored."""
+    return (
+        t.phase,
+        t.round,
+        t.speaker,
+        t.author,
+        t.text,
+        t.kind,
+        bool(t.counted),
+        json.dumps(list(t.claims)),
+        json.dumps(list(t.scores)),
+        json.dumps(list(t.lines)),
+        json.dumps(list(t.roles)),
+        json.dumps(list(t.sources)),
+        t.message_id,
+        ts,
+        t.author_id,
+    )
+
+
+def turn_record(r) -> TurnRecord:
+    return TurnRecord(
+        *r[:9],
+        bool(r[9]),
+        *(tuple(json.loads(x)) for x in r[10:15]),
+        r[15],
+        r[16],
+        author_id=r[17],
+    )
+
+
+# ---------------------------------------------------------------------- classes
+CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,
+    join_code, teacher_id, status, created_at, closed_at"""
+INSERT_CLASS = (
+    "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,"
+    " join_code, teacher_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def class_args(new: NewClass, ts: str) -> tuple:
+    """Parameters of INSERT_CLASS."""
+    return (
+        new.guild_id,
+        new.channel_id,
+        new.name,
+        new.topic_id,
+        new.side_policy,
+        new.rounds,
+        new.turn_seconds,
+        new.deadline,
+        bool(new.team),
+        new.join_code,
+        new.teacher_id,
+        ts,
+    )
+
+
+def class_record(r) -> ClassRecord:
+    return ClassRecord(*r[:9], bool(r[9]), *r[10:])
