@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .domain.errors import CounterpointError, DebateNotFound, TopicError
 from .domain.matcher import Matcher
+from .domain.moves import Context
 from .export import FORMATS
 from .settings import Settings, SettingsError, default_config_path
 from .storage import Store, is_postgres_url, open_store
@@ -387,21 +388,41 @@ def cmd_validate(args, settings: Settings) -> int:
 
 def cmd_classify(args, settings: Settings) -> int:
     lib = load_library(settings, quiet=True)
-    matcher = Matcher(lib.get(args.topic))
+    topic = lib.get(args.topic)
+    matcher = Matcher(topic)
+    sides = {s.id for s in topic.sides}
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():
             continue
         try:
-            text = json.loads(line)["text"]
+            item = json.loads(line)
+            text, side, in_play = item["text"], item.get("side"), item.get("in_play") or []
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
-        except (ValueError, KeyError, TypeError) as exc:
-            out.write(json.dumps({"claims": [], "scores": [], "kind": None, "error": f"bad input: {exc}"}) + "\n")
+            if side is not None and side not in sides:
+                raise ValueError(f"side must be one of {', '.join(sorted(sides))}")
+            if not isinstance(in_play, list) or not all(isinstance(c, str) for c in in_play):
+                raise TypeError("in_play must be a list of claim ids")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            verdict = {"claims": [], "scores": [], "kind": None, "moves": [], "error": f"bad input: {exc}"}
+            out.write(json.dumps(verdict) + "\n")
             continue
-        m = matcher.match(text, top=args.top)
-        kind = None if m.claims else ("offtopic" if m.kind == "unclear" else m.kind)
-        out.write(json.dumps({"claims": list(m.claims), "scores": list(m.scores), "kind": kind}) + "\n")
+        if args.top is not None:
+            m = matcher.match(text, top=args.top)
+            verdict = {"claims": list(m.claims), "scores": list(m.scores), "kind": None, "moves": []}
+        else:
+            r = matcher.read(text, Context(side, tuple(in_play)))
+            kind = r.kind
+            if side is None and kind == "unclear":
+                kind = "offtopic"  # the claim sets know no "unclear"
+            verdict = {
+                "claims": list(r.claims),
+                "scores": list(r.scores),
+                "kind": kind,
+                "moves": [m.as_dict() for m in r.moves],
+            }
+        out.write(json.dumps(verdict) + "\n")
     out.flush()
     return 0
 

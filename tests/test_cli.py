@@ -187,11 +187,22 @@ def test_classify_json_lines():
     out = [json.loads(x) for x in res.stdout.splitlines()]
     assert len(out) == 4
     assert out[0]["claims"][0] == "cost" and out[0]["kind"] is None and len(out[0]["scores"]) == len(out[0]["claims"])
-    assert out[1] == {"claims": [], "scores": [], "kind": "meta"}
-    assert out[2]["claims"] == [] and out[2]["kind"] == "offtopic"
+    assert out[0]["moves"][0] == {"claim": "cost", "stance": "for"}
+    assert out[1] == {"claims": [], "scores": [], "kind": "meta", "moves": []}
+    assert out[2]["claims"] == [] and out[2]["kind"] == "offtopic" and out[2]["moves"] == []
     assert "error" in out[3]
     top = [json.loads(x) for x in run(["classify", "--top", "3"], stdin).stdout.splitlines()]
     assert len(top[1]["claims"]) == 3  # --top lists claims whatever their score
+
+
+def test_classify_reads_side_and_in_play():
+    """With the student's side and the bot's points in play, an attack on a point in play is an `against` move."""
+    line = {"text": "your point about the price is wrong, the blazer is cheap", "side": "pro", "in_play": ["cost"]}
+    res = run(["classify", "--topic", "school-uniforms"], json.dumps(line) + "\n")
+    out = json.loads(res.stdout)
+    assert out["moves"][0] == {"claim": "cost", "stance": "against"}
+    bad = run(["classify", "--topic", "school-uniforms"], json.dumps({"text": "x", "side": "nobody"}) + "\n")
+    assert "error" in json.loads(bad.stdout)
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])

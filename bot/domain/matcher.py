@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-from .text import NEGATIONS, STOPWORDS, fold, stem, words
+from .english import WORDS as ENGLISH
+from .moves import Context, Reading, decide, segment
+from .text import NEGATIONS, STOPWORDS, fold, folded_words, stem, words
 from .topic import Topic
 
 FIELD_WEIGHTS = {"cue": 3.0, "title": 2.0, "argument": 1.0, "evidence": 1.0, "counter": 0.5}
@@ -36,21 +38,35 @@ SECOND_RATIO = 0.62  # a second claim is reported when it scores this close to t
 STRONG_CLAIM = 3.1  # above this a claim wins over meta/abuse/small-talk cues
 CUE_IDF_SHARE = 1.0  # how much a term's rarity among the cue lists counts, against its IDF over all text
 SINGLE_CUE_MIN = 2.0  # a one-word cue gives a bonus only when it is at least this specific
+MIN_HITS = 2  # distinct message words a claim must contain to be made without a cue phrase
 
 
-# Built-in, topic-independent cues for the non-claim kinds (regexes over folded text).
+# Built-in, topic-independent cues for the non-claim kinds (regexes over folded text). The topic's own
+# kind cues add to them. Checked in this order: injection and denial win over any claim; the others win
+# only when no claim scores clearly.
+KIND_ORDER = ("injection", "denial", "meta", "abuse", "offtopic", "unclear")
+_ATROCITY = (
+    r"(terror|purges?|repression|killings?|executions?|shootings?|arrests?|gulag|camps?|"
+    r"it|this|that|all (of )?(it|this)|the whole thing)"
+)
+_VICTIMS = (
+    r"(victims|they|those|the ones|everyone|everybody|people|most of (them|the people|those)|the people|"
+    r"the accused|the defendants|bukharin|zinoviev|kamenev|trotsky(ists)?|tukhachevsky|the generals|kulaks)"
+)
 KIND_PATTERNS: dict[str, list[str]] = {
     "injection": [
         r"\b(ignore|disregard|forget|override)\b.{0,30}\b(instruction|prompt|rule|script|previous|above|role)",
         r"\bsystem prompt\b",
         r"\byou are now\b",
         r"\bact as\b",
-        r"\bpretend (to be|you|that)\b",
+        r"\bpretend (to be|you|that|ur|the)\b",
         r"\bjailbreak",
         r"\bdeveloper mode\b",
         r"\bdan mode\b",
-        r"\b(print|show|reveal|dump|repeat|tell me)\b"
-        r".{0,25}\b(prompt|instructions|script|config|source code|rules you)\b",
+        r"\b(print|show|reveal|dump|repeat|tell me|paste|share)\b"
+        r".{0,35}\b(prompt|instructions|script|config|source code|rules you)\b",
+        r"\b(instructions|prompt|rules) (you were|youve been|you have been|u were) (given|told)\b",
+        r"\bwhat (exactly )?(were|are) (you|u) (told|programmed|instructed)\b",
         r"\bnew instructions?\b",
         r"\b(you|u) (should |must |need to |have to |gotta )?(switch|swap|change) (sides?|your side)\b",
         r"\b(switch|swap|change) your side\b",
@@ -58,19 +74,83 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bstop (arguing|debating|being)\b",
         r"\bfrom now on\b",
         r"^\s*(sudo|/admin|admin:|system:)",
+        r"\badmin (override|mode|command)\b",
+        r"\bdebate mode off\b",
         r"\bno longer (a|an) ",
         r"\bpretend\b",
         r"\broleplay\b",
-        r"\bignore (the|your|all)\b",
+        r"\bignore (the|your|all|ur)\b",
         r"\bdo anything now\b",
         r"\bsay that (you|stalin|the)\b.{0,40}\b(lose|lost|right|wrong|agree)",
+        r"\b(abandon|drop|quit|leave|forget|exit)\b.{0,12}\b(the|your|ur|this)? ?(role|debate|character|persona|act)\b",
+        r"\bset (the|this|our) (debate|argument) aside\b",
+        r"\bwrite (me |my |us |for me )?(a |an |the |my |our )?([\d,]+[ -]?words? |short |quick |full |good )?"
+        r"(essay|paragraph|conclusion|introduction|intro|answer|homework|summary|assignment|report|speech)\b",
+        r"\b(do|write|finish|make) (my|our) (homework|essay|assignment|coursework|conclusion)\b",
+        r"\b(mark[- ]?scheme|answer key|model answer)\b",
+        r"\bessay\b.{0,40}\b(instead|for me|due|by tomorrow|tmrw|tonight)\b",
+        r"\b(as your (teacher|creator|developer|owner|admin)|i am instructing you|i order you|i command you)\b",
+    ],
+    "denial": [
+        r"\b(never|didnt|did not|didn't) (even |really |actually |ever )?happen",
+        r"\bdid (it|this|that|the (purges?|terror|great terror)) (actually |really |even |ever )?happen\b",
+        r"\bwhere are (all )?the bodies\b",
+        rf"\b{_ATROCITY}\b.{{0,30}}\b(is|was|are|were|s)\b.{{0,25}}\b(a )?(myth|hoax|lie|lies|fake|fiction|made up|"
+        r"invented|fabricated|exaggerated|overblown|overstated)\b",
+        r"\b(western|cold war|anti ?soviet|capitalist|cia|american|imperialist|nato|liberal) (propaganda|myths?|lies?|"
+        r"inventions?|fabrications?)\b",
+        r"\b(figures|numbers|statistics|stats|lists|archives|death toll|toll|records|victim counts?)\b\W+(\w+\W+){0,6}?"
+        r"(invented|made up|cooked up|fabricated|forged|forgeries|faked|fake|exaggerated|inflated|lies?|propaganda)\b",
+        r"\b(historians?|conquest|solzhenitsyn|memorial|the west|westerners|they|he)\s+(just |simply |basically |all )?"
+        r"(made (it|this|that|them|those|the numbers|everything|stuff)( all)? up|invented (it|the|his|their|them|"
+        r"this))",
+        r"\bmade (it|this|that) all up\b",
+        r"\b(cia|mi6) (guy|agent|asset|stooge|shill)\b",
+        r"\b(everyone|they|people|historians|the west|numbers?|figures?|it|this|this stuff|everything)\b.{0,15}"
+        r"\b(exaggerates?|exaggerated|inflates?|inflated|overblown)\b",
+        r"\b(very|hugely|massively|totally|wildly|grossly|considerable) exaggerat",
+        r"\b(summer|holiday|vacation|boot) camps?\b",
+        r"\b(just|only|basically|simply|merely) (a |like a |like )?(normal |regular |ordinary )?(prisons?|jails?|"
+        r"labou?r camps?|work camps?|hard work)\b",
+        r"\b(little|nothing) more than\b.{0,30}\b(camps?|colon(y|ies)|prisons?|jails?|work)\b",
+        r"\b(no|not a|not that|not such a) big deal\b",
+        r"\b(wasnt|werent|isnt|arent|was not|were not|is not|not) (even |really |actually )?(that|so|very) "
+        r"(bad|many|much|big|terrible|serious)\b",
+        r"\bonly (a few|some|like|about|around)? ?(\d+|hundreds?|thousands?|dozens?|handful)\b.{0,30}"
+        r"\b(died|die|killed|shot|dead|victims|executed)\b",
+        r"\bhow many (actually|really) died\b",
+        r"\b(normal|ordinary|usual) (level of )?(policing|crime control|justice)\b",
+        r"\b(deserved|deserve|had it coming|got what they)\b",
+        rf"\b{_VICTIMS}\b.{{0,40}}\b(was|were|are|is)\b (all |mostly |really |actually |genuinely |truly |in fact |"
+        r"indeed |obviously |clearly )*(real |actual |genuine |true )?(traitors?|spies|spy|saboteurs?|wreckers?|"
+        r"guilty|enemies|conspirators?|fascists?|terrorists?|counter ?revolutionaries)\b",
+        r"\b(really|actually|genuinely|truly|definitely|obviously) (was|were) (plotting|conspiring|working (with|for)|"
+        r"spying|guilty|traitors?|in league|collaborating|planning)\b",
+        r"\bgenuinely conspired\b",
+        r"\b(the )?(trials?|confessions?|court) (proved|proves|prove|showed|shows|confirmed) (it|that|they|he|the)\b",
+        r"\b(confessions?|charges|accusations|verdicts?) (were|was|are) (all )?(true|real|genuine|accurate|correct|"
+        r"right)\b",
+        r"\bno reason to doubt\b",
+        r"\bwhy would (he|they|bukharin|zinoviev|anyone|someone) (confess|admit)\b",
+        r"\b(since|because|as) (they|he) (admitted|confessed)\b",
+        r"\b(they|he) (admitted|confessed) (it|to it)\b.{0,20}\b(fact|true|proves?)\b",
+        r"\bthat is a fact\b.{0,30}\b(admitted|confessed)\b",
+        r"\b(was|were) right to (do it|kill|shoot|purge|execute|do that|get rid)\b",
+        r"\bright to do it\b",
+        r"\b(had|needed) to (be shot|be killed|be purged|be executed|do it|kill them|purge them|get rid of them|"
+        r"die)\b",
+        r"\b(was|were|is|seems?|be|a) (completely |totally |fully |entirely |perfectly )?justified( act)?\b"
+        r"(?! (to|by|in the eyes|as|on))",
+        r"\bnecessary evil\b",
+        r"\b(purges|terror|killings|executions) (was|were) (necessary|needed|a good thing|good)\b",
     ],
     "meta": [
         r"\bhow many (rounds|turns|more)\b",
-        r"\b(rounds?|turns?|time|messages?) (are )?left\b",
+        r"\b(rounds?|turns?|time|messages?) (are |is )?(left|remain|remaining)\b",
         r"\bwhat (round|phase|turn|side)\b",
         r"\bwhich (round|phase|side)\b",
         r"\bwhat('?s| is) (my|the) (side|score)\b",
+        r"\bwhich side (am i|im|i am)\b",
         r"\b(the|your) rules\b",
         r"\bhow (does|do) (this|the debate|it|you) work",
         r"\bhow long\b.{0,30}\b(round|debate|turn|take|last)",
@@ -79,38 +159,64 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bwho('?s| is) winning\b",
         r"\bscore\b",
         r"\bwhat can i (type|do|say)\b",
-        r"\b(what|which|the|your|list of|any) commands\b",
-        r"\bhow do i (concede|end|stop|quit|win)\b",
+        r"\b(what|which|the|your|list of|any|a) commands?\b",
+        r"\bhow do i (concede|end|stop|quit|win|give|make|submit|finish)\b",
         r"\bis it my turn\b",
         r"\bwhose turn\b",
         r"\bwhat phase\b",
         r"\bhow (is|are) (this|the debate|debates?) (scored|judged|marked|graded)",
         r"\bhow long do (i|we) have\b",
-        r"\btimes? out\b",
+        r"\btimes? (out|limit)\b",
         r"\b(scoring|scorecard|points system)\b",
         r"\bdo i win\b",
-        r"\bcan (i|we) (switch|swap|change) sides?\b",
+        r"\b(switch|swap|change) (sides?|to the other side)\b",
+        r"\bhints?\b",
+        r"\b(brb|afk|gtg|g2g|bbl|bbs)\b",
+        r"\bbe right back\b",
+        r"\bback in (a|an|\d+|one|two|five|ten|a few|5|10)? ?(sec|secs|second|seconds|min|mins|minute|minutes|moment|"
+        r"bit|hour|tick)s?\b",
+        r"\b(one|a|1) (sec|min|moment|minute|second)\b.{0,10}$",
+        r"\b(step|stepping|have to go|got to go|gotta go) (away|afk|out)?\b",
+        r"\bare (you|u) (a |an )?(bot|human|real|ai|robot|person|real person|chatgpt)\b",
+        r"\bam i allowed to\b",
+        r"\bi (think i )?(am|m) (finished|done)\b",
+        r"\b(can|could|shall) (we|i) (end|stop|finish) (the debate|here|now|this)\b",
+        r"\bwhat (does|do) .{0,30}\bmean\b.{0,20}\bside\b|\bwhat means\b",
+        r"\b(explain|restate|repeat) the (rules|format|sides)\b",
+        r"\bi dont understand (the|what|how)\b",
     ],
     "abuse": [
         r"\b(stupid|idiot|idiotic|dumb|dumbass|moron|moronic|retard|retarded|trash|garbage|useless|pathetic|"
-        r"loser|clown|braindead|brain dead|worthless|lame|cringe|dumbest|stupidest|annoying|potato|dimwit|"
+        r"loser|clown|braindead|brain dead|brainless|worthless|lame|cringe|dumbest|stupidest|annoying|potato|dimwit|"
         r"clueless|airhead)\b",
         r"\b(worst|dumbest|stupidest) (bot|ai|thing)\b",
-        r"\bf+u+c+k+|\bsh[i1]t\b|\bstfu\b|\bshut up\b|\bkys\b|\bwtf\b|\bbitch|\bcunt|\bdickhead|\basshole|"
+        r"\bf+u+c+k+|\bf\*+|\bsh[i1]t\b|\bstfu\b|\bshut up\b|\bkys\b|\bwtf\b|\bbitch|\bcunt|\bdickhead|\basshole|"
         r"\bbastard|\bsucks?\b|\bpiss off\b|\bscrew you\b|\bhate you\b|\bgo die\b|\bkill yourself\b",
+        "\U0001f595",
     ],
     "offtopic": [
         r"^\s*(hi+|hello+|hey+|yo+|sup|hiya|howdy|good (morning|afternoon|evening)|gm)\b",
         r"\b(are we|can we|shall we|lets|let's) (start|begin|go)\b",
         r"\bhow are (you|u)\b",
         r"\b(lunch|dinner|breakfast|minecraft|fortnite|roblox|football|soccer|netflix|tiktok|homework|weather|"
-        r"pizza|movie|song|music|weekend|birthday|game|games|anime)\b",
+        r"pizza|movie|song|music|weekend|birthday|game|games|anime|library|raining|premier league|keyboard|exam|"
+        r"quiz|test|my cat|my dog|tea|coffee)\b",
         r"\bwhat('?s| is) (up|your name|your favourite|your favorite)\b",
         r"\b(thanks|thank you|thx|ty)\b",
         r"\bwho (made|built|created) (you|this)\b",
-        r"\bdid (anyone|any1|anybody|u|you|ya) (watch|see|catch)\b",
+        r"\b(did|does) (anyone|any1|anybody|u|you|ya) (watch|see|catch|know)\b",
+        r"\b(anyone|any1|anybody) (watch|watching|see|seen|catch|know)\b",
         r"\b(the )?(match|game|episode) (yesterday|last night|tonight|today)\b",
-        r"\bare you (a bot|human|real|ai|an ai)\b",
+        r"\b(your|ur) opinion (of|on) the\b.{0,20}\b(season|league|match|game|film|show)\b",
+    ],
+    "unclear": [
+        r"\bwhat about\b",
+        r"\b(not (yet )?sure|idk|i dont know|no idea|not certain|unsure)\b",
+        r"\bboth sides (have|make|got) (a )?(good |fair |valid )?points?\b",
+        r"\b(very |really |super )?(complicated|complex) (matter|topic|issue|question|thing)\b",
+        r"\bmany (aspects|sides|things) to (consider|think)\b",
+        r"\bhistorians (do not|dont|dont really) agree\b",
+        r"\b(on|in) (.{0,20} )?(side|team) or not\b",
     ],
 }
 
@@ -128,6 +234,14 @@ class Match:
     @property
     def top(self) -> str | None:
         return self.claims[0] if self.claims else None
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    folded: str
+    corrected: tuple[str, ...]  # word tokens after typo correction
+    stems: tuple[str, ...]  # their stems, stopwords included
+    content: tuple[str, ...]  # the stems of content words
 
 
 @dataclass
@@ -150,6 +264,7 @@ class _Index:
     source_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     kind_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     topic_stems: frozenset[str] = frozenset()
+    names: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # stem -> (claim, weight)
 
 
 class Matcher:
@@ -161,6 +276,8 @@ class Matcher:
         self._kind_re = {k: re.compile("|".join(f"(?:{p})" for p in pats)) for k, pats in KIND_PATTERNS.items()}
         self._typo_cache: dict[str, str | None] = {}
         self._index = self._build(topic)
+        self._sides = [c.side for c in topic.claims]
+        self._reb_postings = _bm25([_tf(r.text for r in c.rebuttals) for c in topic.claims])
         n = max(len(self.claim_ids), 1)
         unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self.threshold = CLAIM_THRESHOLD * unit
@@ -221,6 +338,23 @@ class Matcher:
             d = cue_df.get(term, n)
             return max(idx.idf.get(term, 0.0), CUE_IDF_SHARE * math.log(1 + (n - d + 0.5) / (d + 0.5)))
 
+        # the name index: the words a student uses to name a claim (its cues and title), weighted by how few
+        # claims use them as names; it finds which point in play a message names, even by one word
+        names: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        name_sets = [
+            {s for stems in stems_list for s in stems} | {stem(w) for w in words(claim.title) if w not in STOPWORDS}
+            for stems_list, claim in zip(cue_stems, topic.claims, strict=True)
+        ]
+        name_df: dict[str, int] = defaultdict(int)
+        for terms in name_sets:
+            for term in terms:
+                name_df[term] += 1
+        for ci, terms in enumerate(name_sets):
+            for term in terms:
+                d = name_df[term]
+                names[term].append((ci, math.log(1 + (n - d + 0.5) / (d + 0.5))))
+        idx.names = dict(names)
+
         for ci, stems_list in enumerate(cue_stems):
             for stems in stems_list:
                 if not stems:
@@ -251,6 +385,8 @@ class Matcher:
         """Map an unknown word to the topic vocabulary when it is a likely typo ("stallin")."""
         if word in self._index.vocab_set or len(word) < 4 or not word.isalpha() or word in STOPWORDS:
             return word
+        if word in ENGLISH:  # a real word the topic does not use ("know"), not a typo of one it does ("knew")
+            return word
         if word in self._typo_cache:
             return self._typo_cache[word] or word
         max_dist = 1 if len(word) < 7 else 2
@@ -264,18 +400,23 @@ class Matcher:
             self._typo_cache[word] = fixed
         return fixed or word
 
-    def match(self, text: str, top: int | None = None) -> Match:
+    def tokens(self, text: str) -> Tokens:
+        """The message folded, typo-corrected and stemmed (the first step of every verdict)."""
         folded = fold(text)
-        raw = words(text)
-        corrected = [self._correct(w) for w in raw]
+        corrected = [self._correct(w) for w in folded_words(folded)]
         stems_all = [stem(w) for w in corrected]
         content = [s for w, s in zip(corrected, stems_all, strict=True) if w not in STOPWORDS]
+        return Tokens(folded, tuple(corrected), tuple(stems_all), tuple(content))
+
+    def match(self, text: str, top: int | None = None) -> Match:
+        tok = self.tokens(text)
+        content = list(tok.content)
         scores = self._score(content)
         ranked = sorted(((s, i) for i, s in enumerate(scores) if s > 0), key=lambda x: (-x[0], x[1]))
-        attacks = any(w in NEGATIONS for w in corrected) or " but " in f" {folded} "
+        attacks = any(w in NEGATIONS for w in tok.corrected) or " but " in f" {tok.folded} "
         sources = self._cited_sources(content)
 
-        kind = self._kind(folded, stems_all)
+        kind = self._kind(tok.folded, list(tok.stems))
         best = ranked[0][0] if ranked else 0.0
         if top is not None:  # retrieval mode: the K best whatever their score
             chosen = sorted(((sc, i) for i, sc in enumerate(scores)), key=lambda x: (-x[0], x[1]))[:top]
@@ -285,11 +426,7 @@ class Matcher:
             chosen = [ranked[0]] + [r for r in ranked[1:3] if r[0] >= SECOND_RATIO * best and r[0] >= self.threshold]
             kind = None
         if not chosen and kind is None and top is None:
-            kind = (
-                "unclear"
-                if any(s in self._index.topic_stems and self._index.idf.get(s, 0) > 0.3 for s in content)
-                else "offtopic"
-            )
+            kind = "unclear" if self._on_topic(content) else "offtopic"
         if chosen and top is None:
             kind = None
         return Match(
@@ -300,12 +437,80 @@ class Matcher:
             sources=sources,
         )
 
-    def _score(self, content: list[str]) -> list[float]:
-        idx = self._index
+    def read(self, text: str, context: Context | None = None) -> Reading:
+        """What the message does with the claims it names, in the context of a debate (see ``moves``)."""
+        context = context or Context()
+        tok = self.tokens(text)
+        content = list(tok.content)
+        scores = self._score(content)
+        kind = self._kind(tok.folded, list(tok.stems))
+
+        def score(piece: str) -> tuple[list[float], list[float]]:
+            stems = list(self.tokens(piece).content)
+            return self._score(stems, raw=True), self._name_score(stems)
+
+        segments = segment(text, tok.folded, score)
+        return decide(
+            self.claim_ids,
+            self._sides,
+            scores,
+            segments,
+            context,
+            kind=kind,
+            on_topic=self._on_topic(content),
+            threshold=self.threshold,
+            strong=self.strong,
+            sources=self._cited_sources(content),
+        )
+
+    def rank_lines(self, text: str, lines: list[tuple[tuple[str, ...], str]]) -> list[float]:
+        """How well each line answers ``text``: the specific words they share, premise words counting triple.
+
+        ``lines`` holds (premise cue phrases, text) pairs; the result is one score per line, in order.
+        """
+        said = set(self.tokens(text).content)
+        idf = self._index.idf
+        out = []
+        for premise, body in lines:
+            body_terms = {stem(w) for w in words(body) if w not in STOPWORDS}
+            score = sum(idf.get(t, 0.0) for t in said & body_terms)
+            for cue in premise:
+                cue_terms = [stem(w) for w in words(cue) if w not in STOPWORDS]
+                if cue_terms and all(t in said for t in cue_terms):
+                    score += 3 * sum(idf.get(t, 1.0) for t in cue_terms)
+            out.append(round(score, 6))
+        return out
+
+    def _name_score(self, content: list[str]) -> list[float]:
+        scores = [0.0] * len(self.claim_ids)
+        for term in set(content):
+            for ci, w in self._index.names.get(term, ()):
+                scores[ci] += w
+        return scores
+
+    def _on_topic(self, content: list[str]) -> bool:
+        return any(s in self._index.topic_stems and self._index.idf.get(s, 0) > 0.3 for s in content)
+
+    def _reb_score(self, content: list[str]) -> list[float]:
+        """How much the message reads like a rebuttal of each claim (a sign that it attacks that claim)."""
         scores = [0.0] * len(self.claim_ids)
         terms = set(content)
         terms.update(f"{a}_{b}" for a, b in zip(content, content[1:], strict=False))
         for term in terms:
+            for ci, w in self._reb_postings.get(term, ()):
+                scores[ci] += w
+        return scores
+
+    def _score(self, content: list[str], raw: bool = False) -> list[float]:
+        idx = self._index
+        scores = [0.0] * len(self.claim_ids)
+        hits = [0] * len(self.claim_ids)  # distinct words of the message found in each claim
+        terms = set(content)
+        for term in terms:
+            for ci, w in idx.postings.get(term, ()):
+                scores[ci] += w
+                hits[ci] += 1
+        for term in {f"{a}_{b}" for a, b in zip(content, content[1:], strict=False)}:
             for ci, w in idx.postings.get(term, ()):
                 scores[ci] += w
         # cue phrases in order, allowing up to two other words between their terms
@@ -316,6 +521,11 @@ class Matcher:
                     best_cue[cue.claim] = max(best_cue.get(cue.claim, 0.0), cue.weight)
         for ci, w in best_cue.items():
             scores[ci] += w
+        # one shared word ("may", "everyone") is not evidence of a claim: it takes two, or a cue phrase
+        # (``raw``: keep such scores, for a point already in play, which one word can name)
+        for ci, n in enumerate(() if raw else hits):
+            if n < MIN_HITS and ci not in best_cue:
+                scores[ci] = 0.0
         return scores
 
     def _cited_sources(self, content: list[str]) -> tuple[str, ...]:
@@ -335,13 +545,31 @@ class Matcher:
             for cue, kind in first.get(s, ()):
                 if kind not in cued and _in_order(stems, p, cue):
                     cued.add(kind)
-        for kind in ("injection", "denial", "meta", "abuse", "offtopic"):
+        for kind in KIND_ORDER:
             if kind in cued:
                 return kind
             pattern = self._kind_re.get(kind)
-            if pattern is not None and pattern.search(folded):
+            if pattern is None:
+                continue
+            if kind == "denial":
+                if any(not _reported(folded, m.start()) for m in pattern.finditer(folded)):
+                    return kind
+            elif pattern.search(folded):
                 return kind
         return None
+
+
+# words before a denial phrase that show it is reported, mocked or negated, not asserted:
+# "they confess they are spies", "doesn't mean the charges were true", "it's not all made up"
+_REPORTED = re.compile(
+    r"\b(not|doesnt|dont|didnt|isnt|wasnt|werent|never|no|nor|confess\w*|accus\w*|charg\w*|claim\w*|said|say|says|"
+    r"saying|label\w*|brand\w*|call\w*|told|forced|alleg\w*|pretend\w*|supposed\w*|so called|absurd|"
+    r"ridiculous|lie|lied|lies|propaganda said|made to|like saying|as if)\b[^.!?;]*$"
+)
+
+
+def _reported(folded: str, start: int) -> bool:
+    return bool(_REPORTED.search(folded[max(0, start - 40) : start]))
 
 
 def _in_order(seq: list[str], start: int, stems: tuple[str, ...], gap: int = 2) -> bool:
@@ -353,6 +581,32 @@ def _in_order(seq: list[str], start: int, stems: tuple[str, ...], gap: int = 2) 
         except ValueError:
             return False
     return True
+
+
+def _tf(texts) -> dict[str, float]:
+    tf: dict[str, float] = defaultdict(float)
+    for text in texts:
+        for term in _terms(words(text)):
+            tf[term] += 1.0
+    return dict(tf)
+
+
+def _bm25(docs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
+    """BM25 postings (claim index, weight) of a list of term-frequency documents."""
+    n = len(docs)
+    lengths = [sum(tf.values()) for tf in docs]
+    avg = (sum(lengths) / n if n else 1.0) or 1.0
+    df: dict[str, int] = defaultdict(int)
+    for tf in docs:
+        for term in tf:
+            df[term] += 1
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for ci, tf in enumerate(docs):
+        norm = K1 * (1 - B + B * lengths[ci] / avg)
+        for term, f in tf.items():
+            postings[term].append((ci, idf[term] * f * (K1 + 1) / (f + norm)))
+    return dict(postings)
 
 
 def _terms(ws: list[str]) -> list[str]:

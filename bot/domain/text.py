@@ -68,6 +68,11 @@ def words(text: str) -> list[str]:
     return _TOKEN_RE.findall(fold(text))
 
 
+def folded_words(folded: str) -> list[str]:
+    """The word tokens of text that is already folded."""
+    return _TOKEN_RE.findall(folded)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     if word.isdigit():
