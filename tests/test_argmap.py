@@ -88,7 +88,7 @@ def edge_set(amap) -> set[tuple]:
 
 # ---------------------------------------------------------------------------------------------- data
 def test_real_debate_rebuttal_and_unanswered_claim(mini_topic):
-    st, debate, turns = play(mini_topic, "con", ["uniforms cost too much for poor families"])
+    st, debate, turns = play(mini_topic, "con", ["uniforms cost too much, the blazer price is crazy"])
     amap = argument_map(mini_topic, debate, turns)
     assert [n.id for n in amap.column(USER)] == ["cost"]
     assert {n.id for n in amap.column(BOT)} == set(st.bot_claims)

@@ -50,16 +50,27 @@ def test_full_debate_walks_every_phase(engine):
 def test_rebuts_the_users_claim_with_a_sourced_rebuttal(engine):
     st, _ = engine.opening(engine.new_state("con", 3))
     turn = engine.respond(st, "uniforms limit self expression and individuality")
-    assert turn.match.claims[0] == "expression"
-    # expression is what focus.r1 draws on, and focus is in play: the bot defends focus against it
+    assert [(m.claim, m.stance) for m in turn.match.moves] == [("expression", "for")]
+    # the student argued their own claim: the bot rebuts that claim, not a point of its own it "draws on"
     part = turn.reply.parts[0]
-    assert (part.role, part.claim, part.line) == ("defend", "focus", "focus.c1")
-    assert "(Smith 2020)" in part.text
-    assert turn.state.user_claims == ["expression"]
+    assert (part.role, part.claim) == ("rebut", "expression") and part.line in {"expression.r1", "expression.r2"}
+    assert turn.state.user_claims == ["expression"] and not turn.state.attacked
     turn = engine.respond(turn.state, "uniforms are expensive, families cant afford the blazer")
     part = turn.reply.parts[0]
-    # focus has no counter to a cost-based rebuttal, so the bot answers the cost claim itself
     assert (part.role, part.claim) == ("rebut", "cost") and part.line in {"cost.r1", "cost.r2"}
+
+
+def test_an_attack_on_a_point_in_play_is_answered_on_that_point(engine):
+    st, _ = engine.opening(engine.new_state("con", 3))
+    assert "focus" in st.bot_claims
+    turn = engine.respond(st, "your point about concentration is wrong, uniforms limit self expression")
+    assert [(m.claim, m.stance) for m in turn.match.moves] == [("focus", "against"), ("expression", "for")]
+    part = turn.reply.parts[0]
+    # the counter that answers the rebuttal drawing on the student's own claim (focus.r1 draws on expression)
+    assert (part.role, part.claim, part.line) == ("defend", "focus", "focus.c1")
+    assert "(Smith 2020)" in part.text
+    assert turn.state.attacked == {"focus": ["expression"]} and turn.state.defended == {"focus": ["focus.c1"]}
+    assert turn.reply.parts[1].claim == "expression"  # and the student's own claim still gets its rebuttal
 
 
 def test_user_attacking_a_bot_claim_gets_a_defence_then_a_concession(engine):
@@ -80,12 +91,31 @@ def test_user_attacking_a_bot_claim_gets_a_defence_then_a_concession(engine):
     assert st.conceded_points == ["focus"]
 
 
-def test_user_making_the_bots_argument_is_acknowledged(engine):
+def test_a_concession_of_the_bots_argument_is_acknowledged(engine):
     st, _ = engine.opening(engine.new_state("con", 3))
     st.bot_claims.remove("equality")  # not yet in play, so the user isn't attacking it
-    turn = engine.respond(st, "uniforms hide the gap between rich and poor, same clothes for everyone")
+    turn = engine.respond(st, "fair point, uniforms hide the gap between rich and poor, same clothes for everyone")
+    assert [(m.claim, m.stance) for m in turn.match.moves] == [("equality", "for")]
     assert [p.role for p in turn.reply.parts][0] == "acknowledge"
     assert turn.state.acknowledged == ["equality"]
+
+
+def test_the_bots_argument_stated_without_a_stance_gets_a_question_not_a_guess(engine):
+    st, _ = engine.opening(engine.new_state("con", 3))
+    st.bot_claims.remove("equality")
+    turn = engine.respond(st, "uniforms hide the gap between rich and poor, same clothes for everyone")
+    assert turn.reply.kind == "unclear" and not turn.reply.counted
+    assert [(m.claim, m.stance) for m in turn.match.readings] == [("equality", "for"), ("equality", "against")]
+    assert "Uniforms hide differences in wealth" in turn.reply.text and "agreeing" in turn.reply.text
+    assert not turn.state.acknowledged and not turn.state.attacked
+
+
+def test_sarcasm_is_never_taken_as_agreement(engine):
+    st, _ = engine.opening(engine.new_state("con", 3))
+    turn = engine.respond(st, "oh sure, uniforms totally hide rich and poor, nobody can tell whose blazer is new 🙄")
+    assert turn.match.sarcastic
+    assert "acknowledge" not in [p.role for p in turn.reply.parts] and not turn.state.acknowledged
+    assert turn.match.moves[0].stance == "against"
 
 
 @pytest.mark.parametrize(

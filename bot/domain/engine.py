@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import phrases as P
-from .matcher import Match, Matcher
+from .matcher import Matcher
+from .moves import AGAINST, FOR, Context, Move, Reading
 from .topic import Claim, Line, Topic
 
 COMMANDS = ("concede", "end", "status", "help")
-MAX_CLAIMS_ANSWERED = 2  # claims of a message the bot answers in one reply
+MAX_CLAIMS_ANSWERED = 2  # claims a student puts forward that the bot answers in one reply
 _FIGURE_RE = re.compile(r"\b\d[\d,.]*\s?(k|%|percent|thousand|million)?\b")
 
 
@@ -42,6 +43,7 @@ class DebateState:
     defended: dict[str, list[str]] = field(default_factory=dict)  # bot claim -> counter ids
     conceded_points: list[str] = field(default_factory=list)  # bot claims the bot gave up
     acknowledged: list[str] = field(default_factory=list)  # bot-side claims the user made
+    ground_given: list[str] = field(default_factory=list)  # claims of the user's side the user argued against
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
     warnings: int = 0
@@ -68,7 +70,8 @@ class DebateState:
 class ReplyPart:
     """One piece of a reply: what it does, which claim it is about, the topic line used."""
 
-    role: str  # opening | rebut | defend | concede | acknowledge | advance | repeat | kind | closing | system
+    role: str  # opening | rebut | defend | concede | acknowledge | ground | advance | repeat | clarify | kind | closing
+    # | system
     text: str
     claim: str | None = None
     line: str | None = None
@@ -101,7 +104,7 @@ class Turn:
 
     state: DebateState
     reply: Reply
-    match: Match | None
+    match: Reading | None  # what the matcher read in the message (its moves, or its kind)
     phase: str
     round: int
 
@@ -156,33 +159,31 @@ class DebateEngine:
         if len(text) > limit:
             msg = P.TOO_LONG[0].format(n=f"{len(text):,}", limit=f"{limit:,}")
             return Turn(st, Reply((ReplyPart("system", msg),), kind="too_long", counted=False), None, phase, rnd)
-        match = self.matcher.match(text)
+        reading = self.matcher.read(text, Context(st.user_side, tuple(st.bot_claims)))
         rng = self._rng(st, "turn")
         st.turns += 1
         in_closing = phase == "closing"
-        if not match.claims and not (in_closing and match.kind == "unclear"):
-            return Turn(st, self._kind_reply(st, match, rng), match, phase, rnd)
+        if not reading.moves and not (in_closing and reading.kind == "unclear"):
+            return Turn(st, self._kind_reply(st, reading, rng), reading, phase, rnd)
 
-        for sid in match.sources:
+        for sid in reading.sources:
             if sid not in st.sources_cited:
                 st.sources_cited.append(sid)
         st.figures_cited += len(_FIGURE_RE.findall(text))
-        parts: list[ReplyPart] = []
-        for claim_id in match.claims[:MAX_CLAIMS_ANSWERED]:
-            parts.extend(self._answer_claim(st, self.topic.claim(claim_id), match, rng))
+        parts = self._answer_moves(st, reading, text, rng)
         if in_closing:
-            if not match.claims:
+            if not reading.moves:
                 parts.append(ReplyPart("system", P.UNCLEAR_CLOSING_OK))
             parts.extend(self._closing(st, rng))
             st.finished, st.outcome = True, "completed"
-            return Turn(st, Reply(tuple(parts), finished=True), match, phase, rnd)
-        prefer = self._relevant_bot_claims(match)
+            return Turn(st, Reply(tuple(parts), finished=True), reading, phase, rnd)
+        prefer = self._relevant_bot_claims(reading)
         new = self._pick_new_claim(st, rng, prefer)
         if new:
             parts.append(self._advance(st, new, rng))
         self._next_round(st)
         parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
-        return Turn(st, Reply(tuple(parts)), match, phase, rnd)
+        return Turn(st, Reply(tuple(parts)), reading, phase, rnd)
 
     def forfeit(self, state: DebateState) -> Turn:
         """The user let their turn's time run out: the turn is lost and the bot carries on."""
@@ -264,76 +265,96 @@ class DebateEngine:
         return random.Random(f"{st.seed}:{st.turns}:{salt}")
 
     # ------------------------------------------------------------------ composing
-    def _answer_claim(self, st: DebateState, claim: Claim, match: Match, rng: random.Random) -> list[ReplyPart]:
-        if claim.side == st.user_side:
-            if claim.id not in st.user_claims:
-                st.user_claims.append(claim.id)
-            target = self._attacked_bot_claim(st, claim.id)
-            if target is not None and self._counter_for(st, target, claim.id) is not None:
-                # the user's claim answers one of the bot's points: defend that point
-                st.attacked.setdefault(target.id, []).append(claim.id)
-                part = self._defend(st, target, rng, via=claim.id)
-                st.rebutted.setdefault(claim.id, []).append(part.line)
-                return [part]
-            if any(r.id not in st.used_lines for r in claim.rebuttals) or target is None:
-                return [self._rebut(st, claim, rng)]
-            # nothing left to say against it, and it hits a point of ours: concede that point honestly
-            st.attacked.setdefault(target.id, []).append(claim.id)
-            return [self._defend(st, target, rng, via=claim.id)]
-        # a claim of the bot's own side
-        if match.attacks:
-            if claim.id not in st.bot_claims:
-                return [self._advance(st, claim, rng, intro_list=P.DEFEND_INTRO)]
-            if claim.id in st.conceded_points:
-                return [ReplyPart("repeat", P.ALREADY_CONCEDED.format(claim=claim.title), claim.id)]
-            st.attacked.setdefault(claim.id, []).append("direct")
-            return [self._defend(st, claim, rng, via=None)]
-        if claim.id not in st.acknowledged:
-            st.acknowledged.append(claim.id)
-        return [ReplyPart("acknowledge", rng.choice(P.ACKNOWLEDGE).format(claim=claim.title), claim.id)]
+    def _answer_moves(self, st: DebateState, reading: Reading, text: str, rng: random.Random) -> list[ReplyPart]:
+        """Act on each move: defend an attacked point, rebut a claim, note a concession or ground given."""
+        parts: list[ReplyPart] = []
+        own = [m for m in reading.moves if self.topic.claim(m.claim).side == st.user_side]
+        via = next((m.claim for m in own if m.stance == FOR), None)  # what the student attacks with
+        rebutted = 0
+        for move in reading.moves:
+            claim = self.topic.claim(move.claim)
+            if claim.side == st.user_side:
+                if move.stance == AGAINST:
+                    parts.append(self._ground_given(st, claim))
+                    continue
+                if claim.id not in st.user_claims:
+                    st.user_claims.append(claim.id)
+                if rebutted < MAX_CLAIMS_ANSWERED:
+                    parts.append(self._rebut(st, claim, rng, text))
+                    rebutted += 1
+            elif move.stance == AGAINST:
+                parts.append(self._answer_attack(st, claim, rng, text, via))
+            elif not reading.sarcastic:  # a point of the bot's side argued for: a concession, never from sarcasm
+                if claim.id not in st.acknowledged:
+                    st.acknowledged.append(claim.id)
+                parts.append(ReplyPart("acknowledge", rng.choice(P.ACKNOWLEDGE).format(claim=claim.title), claim.id))
+        return parts
 
-    def _attacked_bot_claim(self, st: DebateState, user_claim: str) -> Claim | None:
-        """The bot claim already in play that this user claim answers (its rebuttals draw on it)."""
-        for bot_id in reversed(st.bot_claims):
-            if bot_id in st.conceded_points:
-                continue
-            bot_claim = self.topic.claim(bot_id)
-            if any(user_claim in r.draws_on for r in bot_claim.rebuttals):
-                return bot_claim
-        return None
+    def _answer_attack(self, st: DebateState, claim: Claim, rng: random.Random, text: str, via: str | None):
+        """The student attacked one of the bot's points: defend that point, or concede it honestly."""
+        if claim.id not in st.bot_claims:  # attacked before it was made: make it, with an argument
+            part = self._advance(st, claim, rng, intro_list=P.DEFEND_INTRO)
+            st.attacked.setdefault(claim.id, []).append(via or "direct")
+            st.defended.setdefault(claim.id, []).append(part.line)
+            return part
+        if claim.id in st.conceded_points:
+            return ReplyPart("repeat", P.ALREADY_CONCEDED.format(claim=claim.title), claim.id)
+        st.attacked.setdefault(claim.id, []).append(via or "direct")
+        return self._defend(st, claim, rng, text, via)
 
-    def _counter_for(self, st: DebateState, claim: Claim, via: str):
-        answering = {r.id for r in claim.rebuttals if via in r.draws_on}
-        return next((c for c in claim.counter_rebuttals if c.answers in answering and c.id not in st.used_lines), None)
+    def _ground_given(self, st: DebateState, claim: Claim) -> ReplyPart:
+        if claim.id not in st.ground_given:
+            st.ground_given.append(claim.id)
+        return ReplyPart("ground", P.GROUND_GIVEN.format(claim=claim.title), claim.id)
 
-    def _rebut(self, st: DebateState, claim: Claim, rng: random.Random) -> ReplyPart:
+    def _rebut(self, st: DebateState, claim: Claim, rng: random.Random, text: str = "") -> ReplyPart:
         unused = [r for r in claim.rebuttals if r.id not in st.used_lines]
         if not unused:
             return ReplyPart("repeat", rng.choice(P.ALREADY_ANSWERED).format(claim=claim.title), claim.id)
-        # prefer a rebuttal drawing on claims the bot already made, then the seeded choice
-        in_play = [r for r in unused if set(r.draws_on) & set(st.bot_claims)]
-        reb = rng.choice(in_play or unused)
+        # the rebuttal that answers what the student said, then one drawing on points already made
+        reb = self._best_line(text, unused, rng, prefer=lambda r: bool(set(r.draws_on) & set(st.bot_claims)))
         st.used_lines.append(reb.id)
         st.rebutted.setdefault(claim.id, []).append(reb.id)
         intro = rng.choice(P.REBUT_INTRO).format(claim=claim.title)
         return ReplyPart("rebut", f"{intro} {reb.text}{self._cite(reb.sources)}", claim.id, reb.id, reb.sources)
 
-    def _defend(self, st: DebateState, claim: Claim, rng: random.Random, via: str | None) -> ReplyPart:
+    def _defend(self, st: DebateState, claim: Claim, rng: random.Random, text: str, via: str | None) -> ReplyPart:
         unused = [c for c in claim.counter_rebuttals if c.id not in st.used_lines]
-        if via is not None:
-            counter = self._counter_for(st, claim, via)
-            unused = [counter] if counter else []
         if not unused:
             if claim.id not in st.conceded_points:
                 st.conceded_points.append(claim.id)
             return ReplyPart("concede", rng.choice(P.CONCEDE_POINT).format(claim=claim.title), claim.id)
-        counter = unused[0] if via is not None else rng.choice(unused)
+        # the counter to the rebuttal the student's words make: the one that draws on their claim, else the
+        # one whose rebuttal (and premise) the message resembles most
+        drawing = {r.id for r in claim.rebuttals if via is not None and via in r.draws_on}
+        rebuttal_text = {r.id: r.text for r in claim.rebuttals}
+        counter = self._best_line(
+            text,
+            unused,
+            rng,
+            prefer=lambda c: c.answers in drawing,
+            extra=lambda c: rebuttal_text.get(c.answers, ""),
+        )
         st.used_lines.append(counter.id)
         st.defended.setdefault(claim.id, []).append(counter.id)
         intro = rng.choice(P.DEFEND_INTRO).format(claim=claim.title)
         return ReplyPart(
             "defend", f"{intro} {counter.text}{self._cite(counter.sources)}", claim.id, counter.id, counter.sources
         )
+
+    def _best_line(self, text: str, lines: list, rng: random.Random, prefer=None, extra=None):
+        """The line that best answers ``text``: preferred lines first, then by overlap with the message."""
+        preferred = [x for x in lines if prefer(x)] if prefer else []
+        pool = preferred or lines
+        if text:
+            ranked = self.matcher.rank_lines(
+                text, [(getattr(x, "premise", ()), x.text + " " + (extra(x) if extra else "")) for x in pool]
+            )
+            if ranked[0] > 0 and ranked.count(ranked[0]) == 1:
+                return pool[ranked.index(ranked[0])]
+            best = max(ranked)
+            pool = [x for x, r in zip(pool, ranked, strict=True) if r == best]
+        return rng.choice(pool)
 
     def _advance(
         self, st: DebateState, claim: Claim, rng: random.Random, intro: bool = True, intro_list: list[str] | None = None
@@ -350,10 +371,10 @@ class DebateEngine:
             head = f"**{claim.title}.** "
         return ReplyPart("advance", f"{head}{arg.text}{self._cite(arg.sources)}", claim.id, arg.id, arg.sources)
 
-    def _relevant_bot_claims(self, match: Match) -> tuple[str, ...]:
+    def _relevant_bot_claims(self, reading: Reading) -> tuple[str, ...]:
         """Bot claims that answer what the user just said (drawn on by rebuttals of the user's claims)."""
         out: list[str] = []
-        for cid in match.claims:
+        for cid in reading.claims:
             claim = self.topic.claim(cid)
             for reb in claim.rebuttals:
                 out.extend(d for d in reb.draws_on if d not in out)
@@ -390,8 +411,14 @@ class DebateEngine:
         names = [f"\u201c{self.topic.claim(i).title}\u201d" for i in ids]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
-    def _kind_reply(self, st: DebateState, match: Match, rng: random.Random) -> Reply:
+    def _kind_reply(self, st: DebateState, match: Reading, rng: random.Random) -> Reply:
         kind = match.kind or "unclear"
+        if kind == "unclear" and match.readings:
+            return Reply(
+                (ReplyPart("clarify", self._clarify(match.readings), match.readings[0].claim),),
+                kind=kind,
+                counted=False,
+            )
         if kind == "abuse":
             st.warnings += 1
         replies = self.topic.kinds[kind].replies
@@ -411,6 +438,14 @@ class DebateEngine:
         part = ReplyPart("kind", f"{text}{self._cite(line.sources)}", None, line.id, line.sources)
         return Reply((part,), kind=kind, counted=False)
 
+    def _clarify(self, readings: tuple[Move, ...]) -> str:
+        """A question that names the readings the bot is choosing between."""
+        claims = list(dict.fromkeys(m.claim for m in readings))
+        if len(claims) == 1:
+            return P.CLARIFY_STANCE.format(claim=self.topic.claim(claims[0]).title)
+        first, second = (self.topic.claim(c).title for c in claims[:2])
+        return P.CLARIFY_CLAIMS.format(first=first, second=second)
+
     def _cite(self, sources: tuple[str, ...]) -> str:
         ref = self.topic.cite(sources)
         return f" {ref}" if ref else ""
@@ -425,4 +460,4 @@ def _copy(st: DebateState) -> DebateState:
     return DebateState.from_dict(st.to_dict())
 
 
-__all__ = ["COMMANDS", "DebateEngine", "DebateState", "Reply", "ReplyPart", "Turn"]
+__all__ = ["COMMANDS", "DebateEngine", "DebateState", "Move", "Reply", "ReplyPart", "Turn"]

@@ -26,6 +26,14 @@ ACKNOWLEDGE = [
     "You've just made my case for me: **{claim}**. I'll take that.",
     "Interesting: **{claim}** actually supports my side of the motion.",
 ]
+CLARIFY_STANCE = (
+    "I'm not sure which way you mean that. **{claim}** is an argument for my side: are you agreeing with it, "
+    "or attacking it? Tell me which, and why."
+)
+CLARIFY_CLAIMS = (
+    "I'm not sure which point you're making: **{first}**, or **{second}**? Say a bit more and I'll answer it."
+)
+GROUND_GIVEN = "Noted: you've given ground on **{claim}**, an argument of your own side."
 ALREADY_ANSWERED = [
     "You've raised **{claim}** before, and my answer stands: nothing new has been added to it.",
     "We've been over **{claim}**; repeating it doesn't answer my rebuttal.",
