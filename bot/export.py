@@ -27,10 +27,15 @@ def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
 
 def _detected(topic: Topic, turn: TurnRecord) -> str:
     if turn.speaker == "user":
+        if turn.moves:
+            return ", ".join(f"{_title(topic, c)} ({STANCE_WORDS.get(s, s)})" for c, s in turn.moves)
         if turn.claims:
             return ", ".join(f"{_title(topic, c)} ({s:.1f})" for c, s in zip(turn.claims, turn.scores, strict=False))
         return turn.kind or ""
     return ", ".join(turn.lines)
+
+
+STANCE_WORDS = {"for": "for", "against": "against"}
 
 
 def _title(topic: Topic, claim_id: str) -> str:
@@ -101,6 +106,7 @@ def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
                 "counted": t.counted,
                 "claims": list(t.claims),
                 "scores": list(t.scores),
+                "moves": [{"claim": c, "stance": s} for c, s in t.moves],
                 "lines": list(t.lines),
                 "roles": list(t.roles),
                 "sources": list(t.sources),
@@ -133,6 +139,7 @@ def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Sc
             "counted",
             "claims",
             "scores",
+            "moves",
             "lines",
             "sources",
             "text",
@@ -152,6 +159,7 @@ def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Sc
                 int(t.counted),
                 " ".join(t.claims),
                 " ".join(f"{s:.3f}" for s in t.scores),
+                " ".join(f"{c}:{s}" for c, s in t.moves),
                 " ".join(t.lines),
                 " ".join(t.sources),
                 _csv_safe(t.text),

@@ -188,6 +188,7 @@ class DebateService:
                 claims=turn.match.claims if turn.match else (),
                 scores=turn.match.scores if turn.match else (),
                 sources=turn.match.sources if turn.match else (),
+                moves=tuple((m.claim, m.stance) for m in turn.match.moves) if turn.match else (),
                 message_id=message_id,
                 author_id=author_id,
             )

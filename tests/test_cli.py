@@ -219,11 +219,14 @@ def test_transcript_export_every_format(tmp_path, fmt):
         data = json.loads(text)
         assert data["debate"]["status"] == "completed" and len(data["turns"]) == 11
         assert data["turns"][1]["claims"][0] == "cost" and data["scorecard"]["user_claims"]
+        assert data["turns"][1]["moves"][0] == {"claim": "cost", "stance": "for"}
+        assert data["turns"][3]["kind"] == "meta" and data["turns"][3]["moves"] == []  # a question: no move
     elif fmt == "csv":
         import csv
 
         rows = list(csv.DictReader(text.splitlines()))
         assert len(rows) == 11 and rows[1]["speaker"] == "user" and rows[1]["claims"].startswith("cost")
+        assert rows[1]["moves"].split()[0] == "cost:for"
     elif fmt == "html":
         assert text.startswith("<!doctype html>") and "<script" not in text and "Scorecard" in text
         assert '<a href="https://example.org/smith">' in text

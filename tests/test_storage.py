@@ -259,6 +259,7 @@ async def test_turn_fields_round_trip(store):
         roles=("rebut",),
         message_id="m-ü",
         author_id="u42",
+        moves=(("a", "against"), ("b", "for")),
     )
     await store.record_exchange(d.id, [draft], {"nested": {"list": [1, 2.5, None, "x"]}}, "active")
     t = (await store.turns(d.id))[1]
@@ -273,6 +274,8 @@ async def test_turn_fields_round_trip(store):
     )
     assert (t.claims, t.scores, t.roles, t.lines, t.sources) == (("a", "b"), (1.25, 0.5), ("rebut",), (), ())
     assert (t.message_id, t.author_id, t.debate_id) == ("m-ü", "u42", d.id)
+    assert t.moves == (("a", "against"), ("b", "for"))
+    assert (await store.turns(d.id))[0].moves == ()
     assert (await store.get_debate(d.id)).state == {"nested": {"list": [1, 2.5, None, "x"]}}
     assert (await store.turns(d.id))[0].counted is True
 

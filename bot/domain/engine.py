@@ -44,6 +44,7 @@ class DebateState:
     conceded_points: list[str] = field(default_factory=list)  # bot claims the bot gave up
     acknowledged: list[str] = field(default_factory=list)  # bot-side claims the user made
     ground_given: list[str] = field(default_factory=list)  # claims of the user's side the user argued against
+    hints: int = 0  # hints given (each one names the next unused argument of the user's side)
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
     warnings: int = 0
@@ -421,6 +422,8 @@ class DebateEngine:
             )
         if kind == "abuse":
             st.warnings += 1
+        if match.intent:
+            return Reply((ReplyPart("kind", self._intent_reply(st, match.intent, rng)),), kind=kind, counted=False)
         replies = self.topic.kinds[kind].replies
         unused = [r for r in replies if r.id not in st.used_lines]
         line = rng.choice(unused) if unused else replies[(st.turns - 1) % len(replies)]
@@ -437,6 +440,24 @@ class DebateEngine:
         )
         part = ReplyPart("kind", f"{text}{self._cite(line.sources)}", None, line.id, line.sources)
         return Reply((part,), kind=kind, counted=False)
+
+    def _intent_reply(self, st: DebateState, intent: str, rng: random.Random) -> str:
+        """The answer to a request for other work, for a hint, or to a short absence."""
+        sides = {"bot_side": self.topic.side(st.bot_side).name, "user_side": self.topic.side(st.user_side).name}
+        if intent == "work":
+            return rng.choice(P.DECLINE_WORK).format(**sides)
+        if intent == "away":
+            return rng.choice(P.AWAY).format(**sides)
+        unused = sorted(
+            (c for c in self.topic.claims if c.side == st.user_side and c.id not in st.user_claims),
+            key=lambda c: (-c.strength, c.id),
+        )
+        if not unused:
+            return P.HINT_NONE.format(**sides)
+        claim = unused[st.hints % len(unused)]
+        st.hints += 1
+        example = _first_sentence(claim.arguments[0].text) if claim.arguments else ""
+        return P.HINT.format(claim=claim.title, example=example, **sides).strip()
 
     def _clarify(self, readings: tuple[Move, ...]) -> str:
         """A question that names the readings the bot is choosing between."""
@@ -461,3 +482,10 @@ def _copy(st: DebateState) -> DebateState:
 
 
 __all__ = ["COMMANDS", "DebateEngine", "DebateState", "Move", "Reply", "ReplyPart", "Turn"]
+
+
+def _first_sentence(text: str, max_words: int = 30) -> str:
+    """The first sentence of a line, cut at a word boundary when it is long."""
+    sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+    words_ = sentence.split()
+    return sentence if len(words_) <= max_words else " ".join(words_[:max_words]).rstrip(",;:") + "…"

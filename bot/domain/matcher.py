@@ -16,6 +16,7 @@ How it decides (see the README, "How the matcher chooses"):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -122,8 +123,8 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\b(normal|ordinary|usual) (level of )?(policing|crime control|justice)\b",
         r"\b(deserved|deserve|had it coming|got what they)\b",
         rf"\b{_VICTIMS}\b.{{0,40}}\b(was|were|are|is)\b (all |mostly |really |actually |genuinely |truly |in fact |"
-        r"indeed |obviously |clearly )*(real |actual |genuine |true )?(traitors?|spies|spy|saboteurs?|wreckers?|"
-        r"guilty|enemies|conspirators?|fascists?|terrorists?|counter ?revolutionaries)\b",
+        r"indeed |obviously |clearly )*(a |an )?(real |actual |genuine |true )?(traitors?|spies|spy|saboteurs?|"
+        r"wreckers?|guilty|criminals|enemies|conspirators?|fascists?|terrorists?|counter ?revolutionaries)\b",
         r"\b(really|actually|genuinely|truly|definitely|obviously) (was|were) (plotting|conspiring|working (with|for)|"
         r"spying|guilty|traitors?|in league|collaborating|planning)\b",
         r"\bgenuinely conspired\b",
@@ -171,6 +172,10 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bdo i win\b",
         r"\b(switch|swap|change) (sides?|to the other side)\b",
         r"\bhints?\b",
+        r"\b(what|which) (point|argument|thing)s? (should|could|can|do) i (say|argue|use|make|bring up)\b",
+        r"\bwhat (should|could|can|do) i (say|argue|write) (now|next|here)\b",
+        r"\b(i('?m| am)|im) (stuck|out of ideas|lost)\b",
+        r"\bgive me (an? )?(idea|tip|clue|nudge|pointer)\b",
         r"\b(brb|afk|gtg|g2g|bbl|bbs)\b",
         r"\bbe right back\b",
         r"\bback in (a|an|\d+|one|two|five|ten|a few|5|10)? ?(sec|secs|second|seconds|min|mins|minute|minutes|moment|"
@@ -450,7 +455,7 @@ class Matcher:
             return self._score(stems, raw=True), self._name_score(stems)
 
         segments = segment(text, tok.folded, score)
-        return decide(
+        reading = decide(
             self.claim_ids,
             self._sides,
             scores,
@@ -462,6 +467,11 @@ class Matcher:
             strong=self.strong,
             sources=self._cited_sources(content),
         )
+        if reading.kind in ("meta", "injection"):
+            intent = next((name for name, rx in _INTENTS if rx.search(tok.folded)), None)
+            if intent:
+                reading = dataclasses.replace(reading, intent=intent)
+        return reading
 
     def rank_lines(self, text: str, lines: list[tuple[tuple[str, ...], str]]) -> list[float]:
         """How well each line answers ``text``: the specific words they share, premise words counting triple.
@@ -557,6 +567,31 @@ class Matcher:
             elif pattern.search(folded):
                 return kind
         return None
+
+
+# What a meta or injection message asks for, when the engine has a specific answer: a request for other work
+# (declined), a hint (an argument of the student's side not yet used), a short absence (the debate waits).
+_INTENTS = tuple(
+    (name, re.compile(rx))
+    for name, rx in (
+        (
+            "work",
+            r"\b(write|do|finish|make|draft|give me)\b.{0,25}\b(essay|homework|assignment|coursework|paragraph|"
+            r"conclusion|introduction|intro|report|summary|speech|answer key|model answer|mark ?scheme)\b",
+        ),
+        (
+            "hint",
+            r"\bhints?\b|\b(what|which) (point|argument|thing)s? (should|could|can|do) i\b|"
+            r"\bwhat (should|could|can|do) i (say|argue|write)\b|\b(i('?m| am)|im) (stuck|out of ideas|lost)\b|"
+            r"\bgive me (an? )?(idea|tip|clue|nudge|pointer)\b",
+        ),
+        (
+            "away",
+            r"\b(brb|afk|gtg|g2g|bbl|bbs)\b|\bbe right back\b|\bback in\b|\b(one|a|1) (sec|min|moment|minute|second)\b|"
+            r"\b(have to|got to|gotta|need to) (go|step away)\b",
+        ),
+    )
+)
 
 
 # words before a denial phrase that show it is reported, mocked or negated, not asserted:

@@ -179,6 +179,7 @@ class Reading:
     readings: tuple[Move, ...] = ()  # kind "unclear": the interpretations to ask about
     sarcastic: bool = False
     question: bool = False
+    intent: str | None = None  # kinds meta and injection: "hint", "away" or "work" when the message asks that
 
     @property
     def top(self) -> str | None:

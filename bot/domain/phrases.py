@@ -33,6 +33,21 @@ CLARIFY_STANCE = (
 CLARIFY_CLAIMS = (
     "I'm not sure which point you're making: **{first}**, or **{second}**? Say a bit more and I'll answer it."
 )
+DECLINE_WORK = [
+    "I won't write your essay or homework: I'm your opponent in this debate, arguing \u201c{bot_side}\u201d. "
+    "Arguing it out here is good practice for writing it yourself. What's your next argument?",
+    "That's work for you, not me: I stay in my role as your sparring partner. Make your case for "
+    "\u201c{user_side}\u201d and I'll answer it.",
+]
+AWAY = [
+    "No rush: the debate waits for you. When you're back, it's your turn.",
+    "Take your time. Nothing is lost; your turn is open whenever you return.",
+]
+HINT = (
+    "A hint: your side could argue **{claim}**. For example: {example} Put it in your own words, "
+    "with evidence if you have it, and I'll answer it."
+)
+HINT_NONE = "You've already raised every argument I know for your side. Press the strongest one harder, with evidence."
 GROUND_GIVEN = "Noted: you've given ground on **{claim}**, an argument of your own side."
 ALREADY_ANSWERED = [
     "You've raised **{claim}** before, and my answer stands: nothing new has been added to it.",

@@ -74,6 +74,7 @@ class TurnDraft:
     sources: tuple[str, ...] = ()
     message_id: str | None = None
     author_id: str | None = None  # the platform user id (team debates have several speakers)
+    moves: tuple[tuple[str, str], ...] = ()  # user turns: (claim id, "for" | "against"), best first
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class TurnRecord:
     created_at: str
     extra: dict = field(default_factory=dict)
     author_id: str | None = None
+    moves: tuple[tuple[str, str], ...] = ()
 
 
 SIDE_POLICIES = ("choose", "proposition", "opposition", "alternate")

@@ -453,7 +453,7 @@ async def _schema_version(conn: asyncpg.Connection) -> int:
     return await conn.fetchval("SELECT version FROM schema_version") or 0
 
 
-_INSERT_TURN = _pg(f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES ({','.join('?' * 17)})")
+_INSERT_TURN = _pg(f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES ({','.join('?' * 18)})")
 
 
 # ---------------------------------------------------------------------- copying a whole log (migrate-db)
@@ -473,7 +473,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "participants": ("debate_id", "user_id", "display_name", "role", "side"),
     "turns": (
         "id", "debate_id", "number", "phase", "round", "speaker", "author", "text", "kind", "counted", "claims",
-        "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id",
+        "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id", "moves",
     ),
 }  # fmt: skip
 FLAGS = {"classes": "team", "turns": "counted"}

@@ -78,10 +78,10 @@ def debate_record(r) -> DebateRecord:
 
 # ---------------------------------------------------------------------- turns
 TURN_COLS = """id, debate_id, number, speaker, text, phase, round, author, kind, counted, claims, scores, lines,
-    roles, sources, message_id, created_at, author_id"""
+    roles, sources, message_id, created_at, author_id, moves"""
 TURN_FIELDS = (
     "phase, round, speaker, author, text, kind, counted, claims, scores, lines, roles, sources, message_id,"
-    " created_at, author_id"
+    " created_at, author_id, moves"
 )
 
 
@@ -103,6 +103,7 @@ def turn_fields(t: TurnDraft, ts: str) -> tuple:
         t.message_id,
         ts,
         t.author_id,
+        json.dumps([list(m) for m in t.moves]),
     )
 
 
@@ -114,6 +115,7 @@ def turn_record(r) -> TurnRecord:
         r[15],
         r[16],
         author_id=r[17],
+        moves=tuple((str(c), str(s)) for c, s in json.loads(r[18] or "[]")),
     )
 
 

@@ -42,7 +42,7 @@ PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchron
 # so an exchange needs no separate read: parameters are (debate id, debate id, *turn_fields)
 _INSERT_NEXT_TURN = (
     f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES"
-    " (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
