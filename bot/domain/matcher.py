@@ -39,6 +39,8 @@ SECOND_RATIO = 0.62  # a second claim is reported when it scores this close to t
 STRONG_CLAIM = 3.1  # above this a claim wins over meta/abuse/small-talk cues
 CUE_IDF_SHARE = 1.0  # how much a term's rarity among the cue lists counts, against its IDF over all text
 SINGLE_CUE_MIN = 2.0  # a one-word cue gives a bonus only when it is at least this specific
+MAX_TEXT = 20_000  # characters of a message the matcher reads
+MAX_CORRECTIONS = 400  # typo searches per message (a 1,500-character turn has fewer words than that)
 MIN_HITS = 2  # distinct message words a claim must contain to be made without a cue phrase
 
 
@@ -386,7 +388,7 @@ class Matcher:
         return idx
 
     # ------------------------------------------------------------------ matching
-    def _correct(self, word: str) -> str:
+    def _correct(self, word: str, budget: list[int] | None = None) -> str:
         """Map an unknown word to the topic vocabulary when it is a likely typo ("stallin")."""
         if word in self._index.vocab_set or len(word) < 4 or not word.isalpha() or word in STOPWORDS:
             return word
@@ -394,6 +396,10 @@ class Matcher:
             return word
         if word in self._typo_cache:
             return self._typo_cache[word] or word
+        if budget is not None:
+            if budget[0] <= 0:
+                return word
+            budget[0] -= 1
         max_dist = 1 if len(word) < 7 else 2
         best = extractOne(word, self._index.vocab, scorer=Levenshtein.distance, score_cutoff=max_dist)
         fixed = None
@@ -405,12 +411,21 @@ class Matcher:
             self._typo_cache[word] = fixed
         return fixed or word
 
-    def tokens(self, text: str) -> Tokens:
+    def tokens(self, text: str, budget: list[int] | None = None) -> Tokens:
         """The message folded, typo-corrected and stemmed (the first step of every verdict)."""
-        folded = fold(text)
-        corrected = [self._correct(w) for w in folded_words(folded)]
+        # the matcher reads the first MAX_TEXT characters (a turn is limited to far fewer: see the topic's format)
+        folded = fold(text[:MAX_TEXT])[: 2 * MAX_TEXT]
+        # the typo search is the costly step: a message gets at most MAX_CORRECTIONS of them (a turn is far
+        # shorter; a 100 KB paste of new words would otherwise cost seconds)
+        budget = budget if budget is not None else [MAX_CORRECTIONS]
+        corrected = [self._correct(w, budget) for w in folded_words(folded)]
         stems_all = [stem(w) for w in corrected]
-        content = [s for w, s in zip(corrected, stems_all, strict=True) if w not in STOPWORDS]
+        # a number of one or two digits ("1.5 million", "3 rounds") says nothing about which claim is meant
+        content = [
+            s
+            for w, s in zip(corrected, stems_all, strict=True)
+            if w not in STOPWORDS and not (w.isdigit() and len(w) < 3)
+        ]
         return Tokens(folded, tuple(corrected), tuple(stems_all), tuple(content))
 
     def match(self, text: str, top: int | None = None) -> Match:
@@ -445,16 +460,17 @@ class Matcher:
     def read(self, text: str, context: Context | None = None) -> Reading:
         """What the message does with the claims it names, in the context of a debate (see ``moves``)."""
         context = context or Context()
-        tok = self.tokens(text)
+        budget = [MAX_CORRECTIONS]  # shared by the whole message and its segments
+        tok = self.tokens(text, budget)
         content = list(tok.content)
         scores = self._score(content)
         kind = self._kind(tok.folded, list(tok.stems))
 
         def score(piece: str) -> tuple[list[float], list[float]]:
-            stems = list(self.tokens(piece).content)
+            stems = list(self.tokens(piece, budget).content)
             return self._score(stems, raw=True), self._name_score(stems)
 
-        segments = segment(text, tok.folded, score)
+        segments = segment(text[:MAX_TEXT], tok.folded, score)
         reading = decide(
             self.claim_ids,
             self._sides,

@@ -51,7 +51,10 @@ _SARCASM = re.compile(
     r"\b(sure|yeah|right|oh|of course|naturally),? [^.!?]{0,90}\b(which is why|thats why|and thats why|hence why)\b|"
     r"\btruly,? nothing says\b|\bnothing says\b|\bwhat a (very |truly )?\w+ (paranoia|plan|system|chaos|machine|"
     r"coincidence|idea)\b|\bhow (convenient|very|terribly) \w+|\bmasterly\b|\bbrilliant (plan|strategy|idea)\b|"
-    r"\bclearly (a|the) (work|sign) of\b|\bbecause thats how\b|\bflawless\b|\b(lol|lmao|lmfao)\s*$)"
+    r"\bclearly (a|the) (work|sign) of\b|\bbecause thats how\b|\bflawless\b|\b(lol|lmao|lmfao)\s*$|"
+    r"\bno doubt\b.{0,80}\balso\b|\b(was|were|is|are),? of course,? (renowned|famous|known)\b|\bpresumably\b.{0,80}"
+    r"\balso\b|\bwe are (told|asked to believe|expected to believe)\b|\b(famous|renowned|famously|legendary) for\b|"
+    r"\bthe famously\b|\bfamously (independent|efficient|free|orderly)\b)"
 )
 _SARCASM_EMOJI = re.compile("[\U0001f643\U0001f602\U0001f923\U0001f644\U0001f60f\U0001f937\U0001f914\U0001f921]")
 _RHETORICAL = re.compile(
@@ -61,7 +64,8 @@ _RHETORICAL = re.compile(
 )
 # the message names the bot's argument as an argument: a strong sign that it attacks it
 _NAMES_ARGUMENT = re.compile(
-    r"\b(your|ur|you|yr|my opponents?|the bots?|opponents?)\b.{0,12}\b(point|argument|claim|case|idea|thesis|"
+    r"\b(your|ur|you|yr|my opponents?|the bots?|opponents?)\b.{0,20}\b(point|argument|claim|case|idea|thesis|angle|"
+    r"take|"
     r"theory|contention|assertion|suggestion|example|evidence|story|line|logic|reasoning|said|say|says|saying|"
     r"claimed|claim|argued|argue|argues|mentioned|brought up|keep|made|suggest|suggested|assume|assumes|"
     r"insist|contend|contends|maintain|maintains|think|thinks|reckon|seem|seems)\b|"
@@ -69,7 +73,8 @@ _NAMES_ARGUMENT = re.compile(
     r"reading|view|interpretation|line)\b"
 )
 _DISMISSIVE = re.compile(
-    r"\b(wrong|false|untrue|not true|nonsense|rubbish|bs|cap|myth|overstated|overblown|exaggerat\w*|"
+    r"\bidk (about )?(ur|your)\b|\b(wrong|false|untrue|not true|nonsense|rubbish|bs|cap|myth|overstated|overblown|"
+    r"exaggerat\w*|"
     r"misleading|irrelevant|weak|flimsy|doesnt (prove|show|explain|work|hold|mean|follow|add up|fit)|"
     r"does not (prove|show|explain|work|hold|mean|follow|fit)|dont buy|do not buy|not convinc\w*|"
     r"cant explain|cannot explain|can not explain|fails? to explain|falls apart|breaks down|"
@@ -221,8 +226,18 @@ def segment(raw: str, folded: str, score) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+MAX_SEGMENTS = 40  # a message is read in at most this many segments; the rest joins the last one
+
+
 def _pieces(folded: str) -> list[str]:
     """Sentence and contrast pieces; "it wasn't X, it was Y" is cut after X."""
+    pieces = _pieces_all(folded)
+    if len(pieces) > MAX_SEGMENTS:
+        pieces = pieces[: MAX_SEGMENTS - 1] + [" ".join(pieces[MAX_SEGMENTS - 1 :])]
+    return pieces
+
+
+def _pieces_all(folded: str) -> list[str]:
     out = []
     for piece in _SEGMENT_SPLIT.split(folded):
         piece = (piece or "").strip(" ,")
@@ -282,7 +297,22 @@ def decide(
     sarcastic = any(s.sarcastic for s in segments)
     question = any(s.question for s in segments)
     common = {"sources": sources, "sarcastic": sarcastic, "question": question}
-    if kind in ("injection", "denial") or top < threshold or (kind and top < strong):
+    named_in_play = (
+        ctx.side is not None
+        and any(
+            s.attacks
+            and not s.concedes
+            and (
+                s.sarcastic
+                or _YOUR_POINT.search(s.text)
+                or any(s.names[ids.index(c)] >= NAME_MIN for c in ctx.in_play if c in ids)
+            )
+            for s in segments
+        )
+        and bool(ctx.in_play)
+    )
+    weak = top < threshold or (kind and top < strong)
+    if kind in ("injection", "denial") or (weak and not (named_in_play and kind is None)):
         return Reading(kind=kind or ("unclear" if on_topic else "offtopic"), **common)
     if ctx.side is None:
         moves = _surface_moves(ids, scores, order, segments, threshold, top)
@@ -329,6 +359,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     in_play = {ids.index(c) for c in ctx.in_play if c in ids}
     own = [i for i in order if sides[i] == user and scores[i] > 0]
     theirs = [i for i in order if sides[i] != user]
+    all_ids = list(range(len(ids)))
 
     # "yes X, but ...": the best claim of the other side in the conceding segments
     conceded: int | None = None
@@ -343,6 +374,8 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             conceded = best
             after = max((s.scores[best] for s in segments if s.after_contrast and not s.concedes), default=0.0)
             undercut = after >= UNDERCUT_SHARE * best_score and after >= threshold
+            # "... but the numbers came from above, so it doesn't matter": the rest says X proves nothing
+            undercut = undercut or any(s.after_contrast and _UNDERCUTS.search(s.text) for s in segments)
 
     def attack_evidence(i: int) -> bool:
         homes = _homes(segments, i)
@@ -350,20 +383,35 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             return True
         marked = [s for s in homes if s.attacks]
         if i in in_play:
-            if scores[i] >= max(threshold, (MARKED_SHARE if marked else IN_PLAY_SHARE) * top):
+            said = max([scores[i]] + [s.scores[i] for s in marked])  # a marked segment counts on its own
+            if said >= max(threshold, (MARKED_SHARE if marked else IN_PLAY_SHARE) * top):
                 return True
             # a point in play named in a segment that mocks or rejects it, even by one word ("the nkvd")
             named = [s for s in segments if s.attacks and s.names and s.names[i] >= NAME_MIN]
             return any(max(in_play, key=lambda j: s.names[j]) == i for s in named)
+        # "it wasn't X, it was Y": X is rejected in so many words
+        wasnt = [s for s in homes if not s.sarcastic and _IT_WASNT.search(s.text) and _best_of(s, all_ids) == i]
+        if wasnt and max(s.scores[i] for s in wasnt) >= threshold:
+            return True
         # a point not yet made: attacked only when the words around it attack (else the stance is unsure)
         return bool(marked) and scores[i] >= max(threshold, PREEMPT_SHARE * top)
 
     moves: list[Move] = []
+    if not any(attack_evidence(i) for i in theirs) and in_play:
+        # "ur whole crazy-guy theory is wrong": the bot's point named as "your point", in words the matcher
+        # does not know. It is the point in play that segment names best, else the latest one made.
+        pointing = [s for s in segments if (_YOUR_POINT.search(s.text) and s.attacks or s.sarcastic) and not s.concedes]
+        if pointing:
+            seg = pointing[0]
+            latest = {ids.index(c): k for k, c in enumerate(ctx.in_play) if c in ids}
+            target = max(in_play, key=lambda j: (seg.scores[j] + seg.names[j], latest.get(j, -1)))
+            moves.append(Move(ids[target], AGAINST, max(scores[target], threshold)))
+            theirs = [i for i in theirs if i != target]
     raised = [i for i in theirs if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
     attacks = [i for i in theirs if (i != conceded or undercut) and attack_evidence(i)]
     # a raised argument first, then points in play, then the rest, each by score
     attacks.sort(key=lambda i: (i not in raised, i not in in_play, -scores[i]))
-    if attacks:
+    if attacks and not moves:
         moves.append(Move(ids[attacks[0]], AGAINST, scores[attacks[0]]))
     given = [i for i in own if _gives_ground(segments, i)]
     put = next((i for i in own if i not in given and scores[i] >= max(threshold, OWN_SHARE * top)), None)
@@ -405,6 +453,22 @@ def _gives_ground(segments: tuple[Segment, ...], i: int) -> bool:
     )
 
 
+# after "but": the conceded point is said to prove nothing, or to be explained by something else
+_UNDERCUTS = re.compile(
+    r"\b(doesnt|does not|dont|didnt|did not) (matter|explain|show|prove|mean|change|make)\b|"
+    r"\bonly (because|bc|cuz|cos|matters|mattered|if|when)\b|\bnot (because|bc|cuz) (of )?(his|he|stalin)\b|"
+    r"\bso (it|that|this) (doesnt|does not|didnt|wasnt|isnt)\b|\bmeans nothing\b|\bproves nothing\b|"
+    r"\bmisses the point\b|\bso what\b|\birrelevant\b|\bso (he|stalin) (was|had|is)\b|\bwhich (shows|proves|means)\b|"
+    r"\bonly possible\b|\bwithin (a |the )?(framework|limits|bounds|system|structure)\b|\brather than\b|"
+    r"\b(cannot|cant|can not|could not|couldnt) (explain|account for)\b|\bdoes not alter\b|"
+    r"\bnot (his|stalins) (head|mind|paranoia|personality|fault)\b|\b(that|which)s (still )?(paranoia|his|stalin)\b"
+)
+# "your point", "ur theory": a reference to the bot's argument, whatever words it is named in
+_YOUR_POINT = re.compile(
+    r"\b(your|ur|yr)\b.{0,30}\b(point|argument|theory|angle|thing|idea|case|claim|story|logic|take|example|"
+    r"evidence|explanation|reasoning)s?\b|\b(you|u)\b.{0,6}\b(said|say|claim|claimed|argued|argue|keep saying|"
+    r"mentioned|brought up)\b"
+)
 _IT_WASNT = re.compile(r"\b(it|this|that)\s*(wasnt|isnt|was not|is not)\b(?! (just|only|like|as if))")
 
 
