@@ -102,10 +102,10 @@ def workdir(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- strategies
 
-TOP_KEYS = sorted(MINI_DOC) + ["version", "scope", "ground_rules", "disputed_points"]
+TOP_KEYS = sorted(MINI_DOC) + ["version", "scope", "ground_rules", "disputed_points", "misconceptions"]
 NESTED_KEYS = ["id", "side", "title", "text", "sources", "cues", "replies", "arguments", "rebuttals",
                "counter_rebuttals", "draws_on", "answers", "phases", "rounds", "name", "citation", "url",
-               "strength", "evidence", "turn_length_limit", "turn_time_limit"]  # fmt: skip
+               "strength", "evidence", "turn_length_limit", "turn_time_limit", "correction", "positions"]  # fmt: skip
 YAML_CHARS = list(":-[]{}&*!|>'\"#%@`,?\\ \n\t") + ["\r", "\x00", "\x85", "\ufeff", "\u2028", "\U0001f600"]
 
 scalars = st.one_of(

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .errors import Problem, TopicError
+from .text import words
 from .topic import (
     KINDS,
     PHASES,
@@ -19,6 +20,7 @@ from .topic import (
     Format,
     KindReplies,
     Line,
+    Misconception,
     Phase,
     Rebuttal,
     Side,
@@ -29,6 +31,8 @@ from .topic import (
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 MAX_TEXT = 2000  # characters in one line the bot says
 MAX_CUE = 200
+MAX_CORRECTION_WORDS = 45  # a correction made in passing, not a second reply
+MAX_CORRECTION_CHARS = 400
 
 
 class _Checker:
@@ -143,6 +147,7 @@ def build_topic(data: Any, *, file: str = "<topic>", content_hash: str = "") -> 
             "sources",
             "claims",
             "disputed_points",
+            "misconceptions",
             "kinds",
         },
         "",
@@ -161,6 +166,7 @@ def build_topic(data: Any, *, file: str = "<topic>", content_hash: str = "") -> 
     _check_cross_refs(c, doc, claims, claim_ids, sides)
     kinds = _kinds(c, doc, sources)
     disputed = _disputed(c, doc, claim_ids)
+    misconceptions = _misconceptions(c, doc, sources)
     _check_unique_line_ids(c, claims)
 
     if c.problems:
@@ -177,6 +183,7 @@ def build_topic(data: Any, *, file: str = "<topic>", content_hash: str = "") -> 
         scope=scope,
         ground_rules=ground_rules,
         disputed_points=disputed,
+        misconceptions=misconceptions,
         content_hash=content_hash,
         path=file,
     )
@@ -260,13 +267,14 @@ def _sources(c: _Checker, doc: dict) -> dict[str, Source]:
         if url and not url.startswith(("http://", "https://")):
             c.err(f"{p}.url", "must start with http:// or https://")
         cues = c.strings(m, "cues", p, max_len=MAX_CUE)
+        kind = c.string(m, "type", p, required=False, max_len=40) or ""
         if sid in out:
             c.err(f"{p}.id", f"duplicate source id {sid!r}")
         elif sid and citation:
             if not cues:
                 surname = citation.split(",")[0].split(".")[0].strip().strip("'\"").lower()
                 cues = (surname,) if 2 < len(surname) < 30 and " " not in surname else ()
-            out[sid] = Source(sid, citation, url, cues)
+            out[sid] = Source(sid, citation, url, cues, kind)
     return out
 
 
@@ -424,15 +432,49 @@ def _disputed(c: _Checker, doc: dict, by_id: dict[str, Claim]) -> tuple[Disputed
         m = c.mapping(item, p)
         if m is None:
             continue
-        c.unknown_keys(m, {"topic", "claims", "positions"}, p)
+        c.unknown_keys(m, {"topic", "claims", "positions", "cues"}, p)
         topic = c.string(m, "topic", p, max_len=300)
         claims = c.strings(m, "claims", p, required=True, max_len=80)
         for j, ref in enumerate(claims):
             if by_id and ref not in by_id:
                 c.err(f"{p}.claims[{j}]", f"unknown claim {ref!r}")
         positions = c.strings(m, "positions", p, required=True)
+        cues = c.strings(m, "cues", p, max_len=MAX_CUE)
+        if "cues" in m and isinstance(m["cues"], list) and not m["cues"]:
+            c.err(f"{p}.cues", "needs at least one cue (or leave the field out)")
         if topic:
-            out.append(DisputedPoint(topic, claims, positions))
+            out.append(DisputedPoint(topic, claims, positions, cues))
+    return tuple(out)
+
+
+def _misconceptions(c: _Checker, doc: dict, sources: dict[str, Source]) -> tuple[Misconception, ...]:
+    out: list[Misconception] = []
+    seen: set[str] = set()
+    for i, item in enumerate(c.seq(doc, "misconceptions", "", required=False)):
+        p = f"misconceptions[{i}]"
+        m = c.mapping(item, p)
+        if m is None:
+            continue
+        c.unknown_keys(m, {"id", "cues", "correction", "sources"}, p)
+        mid = c.ident(m, "id", p)
+        cues = c.strings(m, "cues", p, required=True, max_len=MAX_CUE)
+        if "cues" in m and isinstance(m["cues"], list) and not m["cues"]:
+            c.err(f"{p}.cues", "needs at least one cue")
+        for j, cue in enumerate(cues):
+            if not words(cue):
+                c.err(f"{p}.cues[{j}]", f"{cue!r} has no letters or digits to match")
+        correction = c.string(m, "correction", p, max_len=MAX_CORRECTION_CHARS)
+        if correction and len(correction.split()) > MAX_CORRECTION_WORDS:
+            n = len(correction.split())
+            c.err(f"{p}.correction", f"too long ({n} words, at most {MAX_CORRECTION_WORDS}): keep it short")
+        refs = _source_refs(c, m, p, sources, required=True)
+        if "sources" in m and isinstance(m["sources"], list) and not m["sources"]:
+            c.err(f"{p}.sources", "needs at least one source")
+        if mid in seen:
+            c.err(f"{p}.id", f"duplicate misconception id {mid!r}")
+        elif mid and cues and correction and refs:
+            seen.add(mid)
+            out.append(Misconception(mid, cues, correction, refs))
     return tuple(out)
 
 

@@ -21,6 +21,7 @@ class Source:
     citation: str
     url: str | None = None
     cues: tuple[str, ...] = ()
+    type: str = ""  # e.g. primary, scholarly, seed (seed: not independently checked, never evidence)
 
     def short(self) -> str:
         """A short reference such as "Khrushchev 1956"."""
@@ -120,6 +121,17 @@ class DisputedPoint:
     topic: str
     claims: tuple[str, ...]
     positions: tuple[str, ...]
+    cues: tuple[str, ...] = ()  # phrases whose presence in a line means it touches this point
+
+
+@dataclass(frozen=True, slots=True)
+class Misconception:
+    """A false statement a student may make in passing, with a short sourced correction."""
+
+    id: str
+    cues: tuple[str, ...]
+    correction: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +146,7 @@ class Topic:
     scope: str = ""
     ground_rules: tuple[str, ...] = ()
     disputed_points: tuple[DisputedPoint, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
     content_hash: str = ""
     path: str = ""
     _by_id: dict[str, Claim] = field(default_factory=dict, repr=False, compare=False)
