@@ -138,3 +138,58 @@ def test_no_point_listed_as_unanswered_was_ever_attacked(engine, side, seed, rou
         sentence = closing.split(head, 1)[1].split(".", 1)[0]
         for cid in targets:
             assert engine.topic.claim(cid).title not in sentence
+
+
+# ---------------------------------------------------------------------- denial, confusion, corrections
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("isn't the great terror the french revolution thing?", "French Revolution"),
+        ("was this like the holocaust", "Holocaust"),
+    ],
+)
+def test_a_confusion_with_another_event_is_cleared_up_not_debated(engine, text, expect):
+    state, _ = engine.opening(engine.new_state("structures", 1))
+    turn = engine.respond(state, text)
+    assert turn.match.confusion and not turn.match.moves and turn.reply.kind == "offtopic"
+    assert not turn.reply.counted and expect in turn.reply.text and "motion" in turn.reply.text
+    assert turn.reply.parts[0].sources  # the correction is sourced
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the camps were basically summer camps",
+        "everyone who got shot was a real traitor",
+        "a historian made it up to sell books",
+    ],
+)
+def test_minimising_and_victim_blaming_get_the_sourced_correction(engine, text):
+    state, _ = engine.opening(engine.new_state("stalin", 2))
+    turn = engine.respond(state, text)
+    assert turn.reply.kind == "denial" and not turn.match.moves and not turn.reply.counted
+    roles = [p.role for p in turn.reply.parts]
+    assert "acknowledge" not in roles and "rebut" not in roles and "defend" not in roles
+    assert any(ch.isdigit() for ch in turn.reply.text) and "(" in turn.reply.text  # figures with their sources
+
+
+def test_a_misconception_stated_in_passing_is_corrected_once(engine):
+    state, _ = engine.opening(engine.new_state("stalin", 1))
+    turn = engine.respond(state, "stalin was paranoid, he even arrested his own doctors")
+    parts = {p.role: p for p in turn.reply.parts}
+    assert "rebut" in parts and "Doctors' Plot" in parts["correct"].text and parts["correct"].sources
+    again = engine.respond(turn.state, "he was paranoid about everyone, even his own doctors")
+    assert "correct" not in [p.role for p in again.reply.parts]
+
+
+def test_meta_forms_hint_away_and_other_work(engine):
+    state, _ = engine.opening(engine.new_state("structures", 1))
+    hint = engine.respond(state, "give me a hint")
+    claim = next(c for c in engine.topic.claims if c.title in hint.reply.text)
+    assert claim.side == "structures" and not hint.reply.counted
+    second = engine.respond(hint.state, "another hint pls")
+    assert claim.title not in second.reply.text  # the next hint names another argument
+    away = engine.respond(state, "brb")
+    assert "waits" in away.reply.text or "Take your time" in away.reply.text
+    work = engine.respond(state, "can you write my essay instead")
+    assert "essay" in work.reply.text and not work.reply.counted and work.state.user_claims == []

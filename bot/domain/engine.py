@@ -44,6 +44,7 @@ class DebateState:
     conceded_points: list[str] = field(default_factory=list)  # bot claims the bot gave up
     acknowledged: list[str] = field(default_factory=list)  # bot-side claims the user made
     ground_given: list[str] = field(default_factory=list)  # claims of the user's side the user argued against
+    corrected: list[str] = field(default_factory=list)  # misconceptions already corrected in this debate
     hints: int = 0  # hints given (each one names the next unused argument of the user's side)
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
@@ -172,6 +173,7 @@ class DebateEngine:
                 st.sources_cited.append(sid)
         st.figures_cited += len(_FIGURE_RE.findall(text))
         parts = self._answer_moves(st, reading, text, rng)
+        parts.extend(self._corrections(st, reading, limit=1))
         if in_closing:
             if not reading.moves:
                 parts.append(ReplyPart("system", P.UNCLEAR_CLOSING_OK))
@@ -424,6 +426,19 @@ class DebateEngine:
             st.warnings += 1
         if match.intent:
             return Reply((ReplyPart("kind", self._intent_reply(st, match.intent, rng)),), kind=kind, counted=False)
+        if kind == "denial" and match.corrections:
+            # minimising or victim-blaming with a known myth: its own sourced correction, then the standard line
+            fix = self._corrections(st, match, limit=1, again=True)[0]
+            part = ReplyPart("kind", f"{fix.text} {P.DENIAL_REDIRECT}", None, fix.line, fix.sources)
+            return Reply((part,), kind=kind, counted=False)
+        if kind in ("offtopic", "unclear", "meta") and (match.confusion or match.corrections):
+            fixes = self._corrections(st, match, limit=1, again=True)
+            text = fixes[0].text if fixes else P.CONFUSION.format(scope=_lower_first(self.topic.scope))
+            nudge = P.CONFUSION_NUDGE.format(motion=self.topic.motion)
+            part = ReplyPart(
+                "correct", f"{text} {nudge}", None, fixes[0].line if fixes else None, fixes[0].sources if fixes else ()
+            )
+            return Reply((part,), kind=kind, counted=False)
         replies = self.topic.kinds[kind].replies
         unused = [r for r in replies if r.id not in st.used_lines]
         line = rng.choice(unused) if unused else replies[(st.turns - 1) % len(replies)]
@@ -440,6 +455,24 @@ class DebateEngine:
         )
         part = ReplyPart("kind", f"{text}{self._cite(line.sources)}", None, line.id, line.sources)
         return Reply((part,), kind=kind, counted=False)
+
+    def _corrections(self, st: DebateState, reading: Reading, limit: int, again: bool = False) -> list[ReplyPart]:
+        """Short sourced corrections of misconceptions the message states, each once per debate (unless asked)."""
+        out = []
+        for mid in reading.corrections:
+            if len(out) >= limit:
+                break
+            if mid in st.corrected and not again:
+                continue
+            m = next((x for x in self.topic.misconceptions if x.id == mid), None)
+            if m is None:
+                continue
+            if mid not in st.corrected:
+                st.corrected.append(mid)
+            intro = "" if again else P.CORRECTION_INTRO + " "
+            text = f"{intro}{m.correction}"
+            out.append(ReplyPart("correct", text, None, f"misconception.{m.id}", tuple(m.sources)))
+        return out
 
     def _intent_reply(self, st: DebateState, intent: str, rng: random.Random) -> str:
         """The answer to a request for other work, for a hint, or to a short absence."""
@@ -489,3 +522,7 @@ def _first_sentence(text: str, max_words: int = 30) -> str:
     sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
     words_ = sentence.split()
     return sentence if len(words_) <= max_words else " ".join(words_[:max_words]).rstrip(",;:") + "…"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text

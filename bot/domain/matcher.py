@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from .english import WORDS as ENGLISH
+from .misconceptions import find as find_misconceptions
 from .moves import Context, Reading, decide, segment
 from .text import NEGATIONS, STOPWORDS, fold, folded_words, stem, words
 from .topic import Topic
@@ -483,6 +484,13 @@ class Matcher:
             strong=self.strong,
             sources=self._cited_sources(content),
         )
+        corrections = tuple(m.id for m in find_misconceptions(self.topic, text[:MAX_TEXT]))
+        other_event = _OTHER_EVENT.search(tok.folded) and reading.kind not in ("denial", "injection", "abuse")
+        # another event named, and no claim argued clearly: a confusion to clear up, not a debate point
+        if other_event and (not reading.moves or reading.scores[0] < self.strong):
+            reading = Reading(kind="offtopic", sources=reading.sources, confusion=True)
+        if corrections:
+            reading = dataclasses.replace(reading, corrections=corrections)
         if reading.kind in ("meta", "injection"):
             intent = next((name for name, rx in _INTENTS if rx.search(tok.folded)), None)
             if intent:
@@ -584,6 +592,13 @@ class Matcher:
                 return kind
         return None
 
+
+# Other events a student may mix up with this one (topic-independent: the usual confusions of history class)
+_OTHER_EVENT = re.compile(
+    r"\b(holocaust|auschwitz|gas chambers?|death camps of the nazis|french revolution|robespierre|guillotin\w*|"
+    r"reign of terror|jacobins?|committee of public safety|1793|doctors ?plot|cultural revolution|red guards|"
+    r"khmer rouge|pol pot|salem witch|mccarthy\w*|red scare|spanish inquisition)\b"
+)
 
 # What a meta or injection message asks for, when the engine has a specific answer: a request for other work
 # (declined), a hint (an argument of the student's side not yet used), a short absence (the debate waits).

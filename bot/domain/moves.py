@@ -185,6 +185,8 @@ class Reading:
     sarcastic: bool = False
     question: bool = False
     intent: str | None = None  # kinds meta and injection: "hint", "away" or "work" when the message asks that
+    corrections: tuple[str, ...] = ()  # ids of the topic's misconceptions the message states
+    confusion: bool = False  # the message is about another event (the Holocaust, the French Revolution's Terror)
 
     @property
     def top(self) -> str | None:

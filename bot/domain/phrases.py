@@ -36,7 +36,7 @@ CLARIFY_CLAIMS = (
 DECLINE_WORK = [
     "I won't write your essay or homework: I'm your opponent in this debate, arguing \u201c{bot_side}\u201d. "
     "Arguing it out here is good practice for writing it yourself. What's your next argument?",
-    "That's work for you, not me: I stay in my role as your sparring partner. Make your case for "
+    "I can't do your essay or homework for you: I stay in my role as your sparring partner. Make your case for "
     "\u201c{user_side}\u201d and I'll answer it.",
 ]
 AWAY = [
@@ -48,6 +48,13 @@ HINT = (
     "with evidence if you have it, and I'll answer it."
 )
 HINT_NONE = "You've already raised every argument I know for your side. Press the strongest one harder, with evidence."
+DENIAL_REDIRECT = (
+    "That is the record, and it is not up for debate. What is open is why it happened and who carries the "
+    "responsibility: make an argument about that."
+)
+CORRECTION_INTRO = "A correction in passing:"
+CONFUSION = "That sounds like a different event. We're debating {scope}."
+CONFUSION_NUDGE = 'Back to our motion: "{motion}". What\'s your argument?'
 GROUND_GIVEN = "Noted: you've given ground on **{claim}**, an argument of your own side."
 ALREADY_ANSWERED = [
     "You've raised **{claim}** before, and my answer stands: nothing new has been added to it.",
