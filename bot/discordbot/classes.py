@@ -57,6 +57,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:join:(
         await cog.join_class(interaction, klass)
 
 
+@app_commands.guild_only()  # on the group, so Discord does not offer /class in DMs at all
 class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_GROUP):
     def __init__(self, bot: CounterpointBot):
         self.bot = bot
