@@ -143,3 +143,26 @@ async def test_class_setup_teacher_role(server, run, db):
     await server.set_role_permissions(server.guild_id, Permissions.EVERYONE_DEFAULT | Permissions.MANAGE_GUILD)
     iid, _ = await server.send_interaction("class setup", {"teacher_role": new_role}, user_id=owner)
     await answer_of(server, iid, lambda m: "can now run classes" in m.content)
+
+
+async def test_status_counts_the_students_turns_as_the_report_does(server, run, db):
+    await run()
+    teacher = await make_teacher(server)
+    code, _ = await create_class(server, teacher, side_policy="opposition")
+    student = server.user_id("bob")
+    await server.send_interaction("class join", {"code": code}, user_id=student)
+    thread = await opening_in_new_thread(server)
+    for text in ["uniforms cost too much for poor families", "pupils need self expression"]:
+        await server.send_message(thread, student, text)
+        await server.wait_for_message(channel_id=thread, timeout=TIMEOUT, since=0)
+        await asyncio.sleep(0.1)
+    _, turns = await debate_turns(db)
+    assert [t.speaker for t in turns].count("bot") > 2  # the opening and the replies are logged too
+
+    iid, _ = await server.send_interaction("class report", {}, user_id=teacher)
+    report = await answer_of(server, iid, lambda m: bool(m.files))
+    (row,) = csv.DictReader(io.StringIO(report.files[0].content.decode()))
+    assert row["turns"] == "2"
+    iid, _ = await server.send_interaction("class status", {}, user_id=teacher)
+    status = await answer_of(server, iid, lambda m: bool(m.embeds))
+    assert "· 2 turns ·" in status.embeds[0]["description"], status.embeds[0]["description"]
