@@ -166,3 +166,35 @@ async def test_status_counts_the_students_turns_as_the_report_does(server, run, 
     iid, _ = await server.send_interaction("class status", {}, user_id=teacher)
     status = await answer_of(server, iid, lambda m: bool(m.embeds))
     assert "· 2 turns ·" in status.embeds[0]["description"], status.embeds[0]["description"]
+
+
+async def test_a_class_debate_in_a_dm_says_so_and_links_its_first_message(server, run, db):
+    """Threads forbidden in the class's channel: the debate runs in the student's DM, and every message naming
+    where it is says so, with a link to its first message there (a DM's <#id> does not render)."""
+    bot = await run()
+    teacher = await make_teacher(server)
+    no_threads = Permissions.CREATE_PUBLIC_THREADS | Permissions.CREATE_PRIVATE_THREADS
+    await server.set_channel_overwrite(server.channel_id, server.bot_user_id, deny=no_threads)
+    code, _ = await create_class(server, teacher, side_policy="opposition")
+    student = server.user_id("bob")
+    dm = server.dm_channel_id(student)
+
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)
+    started = await answer_of(server, iid, lambda m: "ready" in m.content)
+    debate, _ = await debate_turns(db)
+    assert debate.thread_id == str(dm) and not server.threads()
+    first = server.bot_messages(dm)[0]
+    link = f"https://discord.com/channels/@me/{dm}/{first.id}"
+    assert "in your DMs with Counterpoint" in started.content and link in started.content, started.content
+    assert f"<#{dm}>" not in started.content
+
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)  # again
+    again = await answer_of(server, iid, lambda m: "already" in m.content)
+    assert "your DMs with Counterpoint" in again.content and link in again.content, again.content
+    assert f"<#{dm}>" not in again.content
+
+    await bot.stop()  # after a restart the DM is not in the cache
+    await run()
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)
+    again = await answer_of(server, iid, lambda m: "already" in m.content)
+    assert "your DMs with Counterpoint" in again.content and link in again.content, again.content

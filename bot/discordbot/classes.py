@@ -221,7 +221,9 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
                 await thread.add_user(user)
             except discord.HTTPException as exc:
                 log.warning("could not add %s to team thread %s: %s", user.id, thread.id, exc)
-        await interaction.followup.send(T.CLASS_TEAM_JOINED.format(where=render.where(debate)), ephemeral=True)
+        await interaction.followup.send(
+            T.CLASS_TEAM_JOINED.format(where=await self.debates.where(debate)), ephemeral=True
+        )
 
     @app_commands.command(name="status", description=T.CLASS_STATUS)
     @app_commands.describe(class_id=T.CLASS_ID)

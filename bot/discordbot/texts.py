@@ -29,6 +29,7 @@ NOT_YOUR_BUTTON = "These buttons belong to the person who started this debate; u
 ALREADY_RUNNING = "You already have a debate running here: {where}. Finish it or `/debate end` it first."
 STARTED = "Your debate is ready in {where}. Post your opening statement there; each message is a turn."
 STARTED_DM = "Your debate starts here. Each message you send is a turn."
+WHERE_DM = "your DMs with Counterpoint ({link})"
 NO_THREADS = (
     "I can't open a thread here (missing permission to create threads). Ask a moderator to let me create "
     "threads and send messages in them, or start the debate in a DM with me."
