@@ -78,6 +78,17 @@ def _seconds(start: str, end: str | None) -> int:
     return max(0, round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()))
 
 
+def student_turns(turns: list[TurnRecord], user_id: str | None = None, *, alone: bool = True) -> list[TurnRecord]:
+    """The students' own turns (not the bot's, not commands or forfeits); with ``user_id``, that student's
+    (turns without an author are theirs when they debate alone)."""
+    return [
+        t
+        for t in turns
+        if t.speaker == "user" and t.kind not in ("command", "forfeit")
+        and (user_id is None or (t.author_id == user_id if t.author_id else alone))
+    ]  # fmt: skip
+
+
 def build_class_report(
     topic: Topic,
     klass: ClassRecord,
@@ -99,12 +110,7 @@ def build_class_report(
         missed.update(c for c in side_claims if c not in raised_all)
         end = debate.finished_at or (turns[-1].created_at if turns else None)
         for user_id, name in people:
-            mine = [
-                t
-                for t in turns
-                if t.speaker == "user" and t.kind not in ("command", "forfeit")
-                and (t.author_id == user_id if t.author_id else len(people) == 1)
-            ]  # fmt: skip
+            mine = student_turns(turns, user_id, alone=len(people) == 1)
             raised = tuple(dict.fromkeys(c for t in mine for c in t.claims if c in side_claims))
             attacked = {
                 c for t in mine for c in t.claims if topic.has_claim(c) and topic.claim(c).side != debate.user_side

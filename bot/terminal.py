@@ -16,6 +16,23 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
 
 
+def _without_name(description: str, name: str) -> str:
+    """A side's description without the side's name at its start (the menu shows the name already)."""
+    if description.lower().startswith(name.lower()):
+        rest = description[len(name) :].lstrip(" :;,.-\u2013\u2014")
+        if rest:
+            return rest
+    return description
+
+
+def _without_status_line(text: str) -> str:
+    """A logged bot reply without the italic status paragraph the engine ends it with."""
+    head, sep, last = text.rpartition("\n\n")
+    if sep and last.startswith("_") and last.endswith("_") and "left for you" in last:
+        return head
+    return text
+
+
 class Terminal:
     def __init__(self, service: DebateService, stdin: TextIO | None = None, stdout: TextIO | None = None):
         self.service = service
@@ -67,7 +84,7 @@ class Terminal:
             return side or "random"
         self.show(f"Motion: {topic.motion}")
         for i, s in enumerate(topic.sides, 1):
-            self.show(f"  {i}. {s.name} ({s.id}): {s.description}")
+            self.show(f"  {i}. {s.name} ({s.id}): {_without_name(s.description, s.name)}")
         self.show("  r. let Counterpoint choose")
         while True:
             answer = (self.ask("Your side [1/2/r, default r]: ") or "r").strip().lower()
@@ -100,7 +117,10 @@ class Terminal:
         turns = await self.service.store.turns(record.id)
         for t in turns[-2:]:
             who = "Counterpoint" if t.speaker == "bot" else "You"
-            self.show(f"{who}: {t.text}\n")
+            text = t.text
+            if t is turns[-1] and t.speaker == "bot":  # its short status line: the full one follows
+                text = _without_status_line(text)
+            self.show(f"{who}: {text}\n")
         self.show(f"_{self.service.status(record)}_")
         return await self.loop(record.id)
 

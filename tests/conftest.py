@@ -80,3 +80,18 @@ async def run(server, mini_library, db):
     for proc in processes:
         with contextlib.suppress(Exception):
             await proc.stop()
+
+
+# ---------------------------------------------------------------- the skip summary
+def pytest_terminal_summary(terminalreporter):
+    """One line per reason a test was skipped, with how many (pytest's own -rs gives one per test location)."""
+    from collections import Counter
+
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    if reasons:
+        terminalreporter.section(f"{sum(reasons.values())} skipped", sep="-")
+        for reason, n in reasons.most_common():
+            terminalreporter.write_line(f"SKIPPED [{n}] {reason}")

@@ -143,3 +143,58 @@ async def test_class_setup_teacher_role(server, run, db):
     await server.set_role_permissions(server.guild_id, Permissions.EVERYONE_DEFAULT | Permissions.MANAGE_GUILD)
     iid, _ = await server.send_interaction("class setup", {"teacher_role": new_role}, user_id=owner)
     await answer_of(server, iid, lambda m: "can now run classes" in m.content)
+
+
+async def test_status_counts_the_students_turns_as_the_report_does(server, run, db):
+    await run()
+    teacher = await make_teacher(server)
+    code, _ = await create_class(server, teacher, side_policy="opposition")
+    student = server.user_id("bob")
+    await server.send_interaction("class join", {"code": code}, user_id=student)
+    thread = await opening_in_new_thread(server)
+    for text in ["uniforms cost too much for poor families", "pupils need self expression"]:
+        await server.send_message(thread, student, text)
+        await server.wait_for_message(channel_id=thread, timeout=TIMEOUT, since=0)
+        await asyncio.sleep(0.1)
+    _, turns = await debate_turns(db)
+    assert [t.speaker for t in turns].count("bot") > 2  # the opening and the replies are logged too
+
+    iid, _ = await server.send_interaction("class report", {}, user_id=teacher)
+    report = await answer_of(server, iid, lambda m: bool(m.files))
+    (row,) = csv.DictReader(io.StringIO(report.files[0].content.decode()))
+    assert row["turns"] == "2"
+    iid, _ = await server.send_interaction("class status", {}, user_id=teacher)
+    status = await answer_of(server, iid, lambda m: bool(m.embeds))
+    assert "· 2 turns ·" in status.embeds[0]["description"], status.embeds[0]["description"]
+
+
+async def test_a_class_debate_in_a_dm_says_so_and_links_its_first_message(server, run, db):
+    """Threads forbidden in the class's channel: the debate runs in the student's DM, and every message naming
+    where it is says so, with a link to its first message there (a DM's <#id> does not render)."""
+    bot = await run()
+    teacher = await make_teacher(server)
+    no_threads = Permissions.CREATE_PUBLIC_THREADS | Permissions.CREATE_PRIVATE_THREADS
+    await server.set_channel_overwrite(server.channel_id, server.bot_user_id, deny=no_threads)
+    code, _ = await create_class(server, teacher, side_policy="opposition")
+    student = server.user_id("bob")
+    dm = server.dm_channel_id(student)
+
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)
+    started = await answer_of(server, iid, lambda m: "ready" in m.content)
+    debate, _ = await debate_turns(db)
+    assert debate.thread_id == str(dm) and not server.threads()
+    first = server.bot_messages(dm)[0]
+    link = f"https://discord.com/channels/@me/{dm}/{first.id}"
+    assert "in your DMs with Counterpoint" in started.content and link in started.content, started.content
+    assert f"<#{dm}>" not in started.content
+
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)  # again
+    again = await answer_of(server, iid, lambda m: "already" in m.content)
+    assert "your DMs with Counterpoint" in again.content and link in again.content, again.content
+    assert f"<#{dm}>" not in again.content
+
+    await bot.stop()  # after a restart the DM is not in the cache
+    await run()
+    iid, _ = await server.send_interaction("class join", {"code": code}, user_id=student)
+    again = await answer_of(server, iid, lambda m: "already" in m.content)
+    assert "your DMs with Counterpoint" in again.content and link in again.content, again.content

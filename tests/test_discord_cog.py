@@ -73,6 +73,15 @@ async def test_transcript_of_another_students_debate_is_refused(cog):
     intruder.followup.send.assert_not_awaited()
 
 
+async def test_transcript_refusal_names_everyone_who_may_fetch_it(cog):
+    debate = await start(cog)
+    intruder = mock_interaction(user_id=BOB, channel_id=99, guild_id=GUILD)
+    with pytest.raises(UserFacingError) as refused:
+        await DebateCog.transcript.callback(cog, intruder, debate.id, "md")
+    text = str(refused.value)
+    assert "debater" in text and "teachers" in text and "moderators" in text
+
+
 async def test_start_with_bad_options_creates_nothing(cog):
     interaction = mock_interaction(user_id=ALICE, channel_id=10, guild_id=GUILD)
     with pytest.raises(UnknownTopic):

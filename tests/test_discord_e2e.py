@@ -438,3 +438,14 @@ def test_a_process_restores_only_the_debates_of_its_shards():
     assert bot.owns(None) is False  # DMs are shard 0's
     bot.settings = Settings(db_path=Path("x"), topics_dir=Path("."))
     assert bot.owns(guild_on[0]) and bot.owns(None)
+
+
+async def test_class_group_is_published_guild_only(server, run):
+    """Discord does not offer /class in DMs: the group itself carries the guild-only mark."""
+    await run()
+    synced = server.requests_to("PUT", rf"/applications/{server.app_id}/commands")
+    (klass,) = [c for c in synced[-1].json if c["name"] == "class"]
+    assert klass.get("dm_permission") is False
+    assert klass.get("contexts") in (None, [0])  # guild context only, when contexts are sent
+    (debate,) = [c for c in synced[-1].json if c["name"] == "debate"]
+    assert debate.get("dm_permission", True) is True  # /debate still works in DMs

@@ -84,3 +84,38 @@ def test_shard_settings(tmp_path):
                 {"COUNTERPOINT_SHARD_COUNT": "2", "COUNTERPOINT_SHARD_IDS": "a,b"}):  # fmt: skip
         with pytest.raises(SettingsError):
             Settings.load(bad, config_file=None)
+
+
+def _browser_tests_without_chromium(tmp_path, **env):
+    """tests/test_web_browser.py in a child pytest, with Chromium pointed at a path that does not exist."""
+    import os
+    import sys
+
+    child = {k: v for k, v in os.environ.items() if k != "CI"}
+    child.update(COUNTERPOINT_CHROMIUM=str(tmp_path / "no-chromium"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_web_browser.py"],
+        cwd=ROOT,
+        env=child,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_browser_tests_skip_with_a_reason_without_chromium_outside_ci(tmp_path):
+    res = _browser_tests_without_chromium(tmp_path)
+    assert res.returncode == 0, res.stdout + res.stderr
+    summary = res.stdout.strip().splitlines()
+    total = re.fullmatch(r"(\d+) skipped in [\d.]+s", summary[-1])
+    assert total and int(total[1]) >= 5, summary[-1]  # every browser test, nothing run, nothing failed
+    reasons = [line for line in summary if line.startswith("SKIPPED")]
+    assert len(reasons) == 1 and reasons[0].startswith(f"SKIPPED [{total[1]}] "), reasons  # one line, counted
+    assert "no-chromium not found" in reasons[0] and "apt-get install chromium" in reasons[0]
+
+
+def test_browser_tests_fail_without_chromium_in_ci(tmp_path):
+    res = _browser_tests_without_chromium(tmp_path, CI="1")
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "no-chromium not found" in res.stdout
+    assert "skipped" not in res.stdout.strip().splitlines()[-1]

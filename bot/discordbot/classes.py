@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from ..domain.records import ClassRecord
-from ..reports import class_report_csv, class_report_html
+from ..reports import class_report_csv, class_report_html, student_turns
 from . import render
 from . import texts as T
 from .errors import UserFacingError
@@ -57,6 +57,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:join:(
         await cog.join_class(interaction, klass)
 
 
+@app_commands.guild_only()  # on the group, so Discord does not offer /class in DMs at all
 class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_GROUP):
     def __init__(self, bot: CounterpointBot):
         self.bot = bot
@@ -220,7 +221,9 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
                 await thread.add_user(user)
             except discord.HTTPException as exc:
                 log.warning("could not add %s to team thread %s: %s", user.id, thread.id, exc)
-        await interaction.followup.send(T.CLASS_TEAM_JOINED.format(where=render.where(debate)), ephemeral=True)
+        await interaction.followup.send(
+            T.CLASS_TEAM_JOINED.format(where=await self.debates.where(debate)), ephemeral=True
+        )
 
     @app_commands.command(name="status", description=T.CLASS_STATUS)
     @app_commands.describe(class_id=T.CLASS_ID)
@@ -234,7 +237,8 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
             people = await self.service.store.participants(d.id)
             names = ", ".join(n for _, n in people) or d.user_name
             state = self.service.status(d) if d.active else d.status
-            lines.append(f"**{names}** · {d.user_side} · {d.turn_count} turns · {render.clip(state, 90)}")
+            turns = sum(t.counted for t in student_turns(await self.service.store.turns(d.id)))  # as the report
+            lines.append(f"**{names}** · {d.user_side} · {turns} turns · {render.clip(state, 90)}")
         active = sum(d.active for d in debates)
         embed = discord.Embed(
             title=T.CLASS_STATUS_TITLE.format(name=klass.name, id=klass.id),

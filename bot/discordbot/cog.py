@@ -11,7 +11,7 @@ import io
 import logging
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -137,6 +137,12 @@ class TurnTimers:
             self.cog.bot.errors.unexpected(f"turn timer of debate {debate.id}", exc)
 
 
+def _dm_link(dm_id: int, first: discord.Message | None) -> str:
+    """A link to a debate's first message in a DM (to the DM itself if that message is unknown)."""
+    link = f"https://discord.com/channels/@me/{dm_id}"  # not first.jump_url: it names the guild of a class's DM
+    return f"{link}/{first.id}" if first is not None else link
+
+
 def _duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     return f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"
@@ -212,7 +218,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         chosen = self.service.check_options(topic or None, side or None, rounds, minutes * 60 if minutes else None)
         existing = await self._existing(interaction)
         if existing is not None:
-            raise UserFacingError(T.ALREADY_RUNNING.format(where=render.where(existing)))
+            raise UserFacingError(T.ALREADY_RUNNING.format(where=await self.where(existing)))
         if not side:
             view = discord.ui.View(timeout=None)
             for s in chosen.sides:
@@ -246,10 +252,13 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         async with lock:  # two quick starts by one user must not open two debates
             existing = await self._existing(interaction, klass)
             if existing is not None:
-                await interaction.followup.send(T.ALREADY_RUNNING.format(where=render.where(existing)), ephemeral=True)
+                await interaction.followup.send(
+                    T.ALREADY_RUNNING.format(where=await self.where(existing)), ephemeral=True
+                )
                 return None
             topic = self.service.check_options(topic_id, side, rounds, seconds)
             note = ""
+            in_dm = False  # a class debate moved to the student's DM
             channel = interaction.channel
             if klass is not None:
                 channel = self.bot.get_channel(int(klass.channel_id))
@@ -262,7 +271,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
                     thread_id, channel_id = thread.id, channel.id
                 except UserFacingError:  # no threads allowed there: the debate runs in a DM
                     dm = await user.create_dm()
-                    thread_id, channel_id = dm.id, int(klass.channel_id)
+                    thread_id, channel_id, in_dm = dm.id, int(klass.channel_id), True
             elif interaction.guild is None:
                 channel_id = thread_id = interaction.channel_id
             elif isinstance(channel, discord.Thread):
@@ -290,15 +299,38 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         debate = outcome.debate
         self.threads[int(thread_id)] = debate.id
         embeds = [render.rules_embed(topic, debate), *render.text_embeds(T.OPENING_TITLE, outcome.reply.text)]
-        await self.post(debate, embeds=embeds)
+        first = await self.post(debate, embeds=embeds)
         self.timers.arm(debate)
         if interaction.guild is None:
             await interaction.followup.send(T.STARTED_DM, ephemeral=False)
         else:
+            where = render.where(debate, _dm_link(thread_id, first)) if in_dm else render.where(debate)
             await interaction.followup.send(
-                T.STARTED.format(where=render.where(debate)) + (f"\n{note}" if note else ""), ephemeral=True
+                T.STARTED.format(where=where) + (f"\n{note}" if note else ""), ephemeral=True
             )
         return debate
+
+    async def where(self, debate: DebateRecord) -> str:
+        """Where a debate runs, for messages sent elsewhere: its thread, or for a server's (class) debate run
+        in a DM, words and a link to its first message there."""
+        if debate.guild_id is None or not debate.thread_id:
+            return render.where(debate)
+        channel = self.bot.get_channel(int(debate.thread_id))
+        if channel is None and debate.class_id is not None:  # a DM is not cached after a restart
+            try:
+                channel = await self.bot.fetch_channel(int(debate.thread_id))
+            except discord.HTTPException:
+                channel = None
+        if not isinstance(channel, discord.DMChannel):
+            return render.where(debate)
+        first = None
+        since = datetime.fromisoformat(debate.created_at) - timedelta(seconds=5)  # allow for clock skew
+        try:
+            async for message in channel.history(limit=1, after=since, oldest_first=True):
+                first = message
+        except discord.HTTPException as exc:
+            log.warning("could not read DM %s for debate %s: %s", channel.id, debate.id, exc)
+        return render.where(debate, _dm_link(channel.id, first))
 
     async def _create_thread(
         self, channel: discord.TextChannel, user: discord.abc.User, name: str, private: bool
@@ -356,7 +388,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     async def status(self, interaction: discord.Interaction) -> None:
         debate = await self._debate_for(interaction, must_be_active=True)
         topic = self.service.topic(debate.topic_id)
-        embed = render.status_embed(topic, debate, self.service.status(debate), render.where(debate))
+        embed = render.status_embed(topic, debate, self.service.status(debate), await self.where(debate))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="concede", description=T.CONCEDE)

@@ -151,7 +151,11 @@ def status_embed(topic: Topic, debate: DebateRecord, status: str, where: str) ->
     return embed
 
 
-def where(debate: DebateRecord) -> str:
+def where(debate: DebateRecord, dm_link: str | None = None) -> str:
+    """The debate's thread as a mention; for a debate in a DM (``dm_link``: its first message there) words
+    and the link, as a DM's channel mention does not render."""
+    if dm_link is not None:
+        return T.WHERE_DM.format(link=dm_link)
     if debate.thread_id:
         return f"<#{debate.thread_id}>"
     return "a DM"

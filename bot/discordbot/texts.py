@@ -15,7 +15,7 @@ CONCEDE = "Concede the debate and get your scorecard"
 END = "End a debate early (participant, or a moderator with Manage Threads)"
 TOPICS = "The motions you can debate"
 HISTORY = "Your own debates"
-TRANSCRIPT = "A debate's transcript as a file (participants and moderators)"
+TRANSCRIPT = "A debate's transcript as a file (participants, their class's teachers, moderators)"
 TRANSCRIPT_ID = "Debate number (default: the debate in this thread, or your latest)"
 TRANSCRIPT_FORMAT = "File format"
 HELP = "How debating with Counterpoint works"
@@ -29,6 +29,7 @@ NOT_YOUR_BUTTON = "These buttons belong to the person who started this debate; u
 ALREADY_RUNNING = "You already have a debate running here: {where}. Finish it or `/debate end` it first."
 STARTED = "Your debate is ready in {where}. Post your opening statement there; each message is a turn."
 STARTED_DM = "Your debate starts here. Each message you send is a turn."
+WHERE_DM = "your DMs with Counterpoint ({link})"
 NO_THREADS = (
     "I can't open a thread here (missing permission to create threads). Ask a moderator to let me create "
     "threads and send messages in them, or start the debate in a DM with me."
@@ -38,7 +39,10 @@ WRONG_CHANNEL = "Start a debate in a text channel, a thread, or a DM with me."
 NO_DEBATE_HERE = "There is no active debate here. Start one with `/debate start`."
 NO_DEBATE = "You have no active debate. Start one with `/debate start`."
 NOT_PARTICIPANT = "Only the debater (or a moderator with Manage Threads) can do that."
-NOT_YOUR_TRANSCRIPT = "Only the debater and moderators of that server can fetch this transcript."
+NOT_YOUR_TRANSCRIPT = (
+    "Only the debater, the teachers of the debate's class and moderators (Manage Threads) of its server "
+    "can fetch this transcript."
+)
 UNKNOWN_DEBATE = "I can't find debate #{id}."
 NOT_A_TURN_HINT = (
     "{name}, this thread is {owner}'s debate, so your messages here are not turns. Start your own with `/debate start`."
