@@ -6,6 +6,11 @@ time of Matcher.match() per message, over every labelled message repeated until 
 one warm-up pass (so the typo cache is warm, as in a running bot); p50/p99 are over those samples.
 The synthetic topics have N claims (default 200, 2,000 and 20,000) built from the shipped topic's
 vocabulary plus random words, with the same shape (cues, arguments, evidence, rebuttals).
+Moves: on the labelled move sets (tests/data/moves_*.yaml: the development set and two practice sets written
+apart from the cue phrases), Matcher.read() with the message's side and points in play; top-1 is claim and
+stance right; the baseline is the old reading (Matcher.match()'s top claim, `against` when its one
+message-wide `attacks` flag is set). Latency is of Matcher.read() with a debate context (what the engine runs
+for every turn); the anchor's is of its plain match.
 Accuracy baseline: a plain BM25 (same tokenizer, no cues, no typo correction) over the claim taxonomy's
 title, statement and key evidence. Latency anchor, measured in the same run on the same messages: a
 plain BM25 over the same claim texts (cues, title, arguments, evidence, counters; one inverted index,
@@ -34,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.domain.matcher import Matcher  # noqa: E402
+from bot.domain.moves import AGAINST, FOR, Context  # noqa: E402
 from bot.domain.text import STOPWORDS, stem, words  # noqa: E402
 from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Topic  # noqa: E402
 from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
@@ -69,6 +75,51 @@ def evaluate(classify, messages) -> dict:
         "kind": f"{kind_ok}/{n_none}",
         "f1": 2 * p * r / (p + r) if p + r else 0.0,
         "misses": misses,
+    }
+
+
+def moves_reading(matcher: Matcher):
+    def fn(x):
+        r = matcher.read(x["text"], Context(x["side"], tuple(x.get("in_play") or ())))
+        return [(m.claim, m.stance) for m in r.moves], r.kind
+
+    return fn
+
+
+def old_reading(matcher: Matcher):
+    """Before moves: the top claim, `against` when any negation or 'but' appears anywhere in the message."""
+
+    def fn(x):
+        m = matcher.match(x["text"])
+        kind = None if m.claims else ("offtopic" if m.kind == "unclear" else m.kind)
+        return [(c, AGAINST if m.attacks else FOR) for c in m.claims], kind
+
+    return fn
+
+
+def evaluate_moves(fn, items) -> dict:
+    def share(a, b):
+        return f"{a / b:.3f} ({a}/{b})" if b else "-"
+
+    hit = n = att = natt = sar = nsar = rej = kind = nnon = 0
+    for x in items:
+        got, k = fn(x)
+        style = x.get("style") or []
+        if x["moves"]:
+            ok = bool(got) and got[0] == (x["moves"][0]["claim"], x["moves"][0]["stance"])
+            n, hit = n + 1, hit + ok
+            if "attack-in-play" in style:
+                natt, att = natt + 1, att + ok
+            if "sarcasm" in style or "question" in style:
+                nsar, sar = nsar + 1, sar + ok
+        else:
+            nnon, rej, kind = nnon + 1, rej + (not got), kind + (not got and k == x.get("kind"))
+    return {
+        "top1": share(hit, n),
+        "attack": share(att, natt),
+        "sarcasm": share(sar, nsar),
+        "rejected": f"{rej}/{nnon}",
+        "kind": f"{kind}/{nnon}",
     }
 
 
@@ -164,14 +215,21 @@ def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
 
 
 def latency(matcher, texts: list[str], samples: int) -> tuple[float, float, float]:
+    if isinstance(matcher, Matcher):  # what the engine runs for a turn: a reading in a debate context
+        ctx = Context("stalin", ("nkvd-bureaucracy-momentum", "fearful-denunciations"))
+
+        def run(t):
+            return matcher.read(t, ctx)
+    else:
+        run = matcher.match
     for t in texts:
-        matcher.match(t)
+        run(t)
     times = []
     i = 0
     while len(times) < samples:
         t = texts[i % len(texts)]
         start = time.perf_counter()
-        matcher.match(t)
+        run(t)
         times.append((time.perf_counter() - start) * 1000)
         i += 1
     times.sort()
@@ -203,7 +261,7 @@ def main() -> None:
 
     taxonomy = yaml.safe_load((DATA / "claims.yaml").read_text())
     sets = {}
-    for name in ("dev.yaml", "chat_eval.yaml"):
+    for name in ("dev.yaml", "chat_eval.yaml", "claims_practice.yaml"):
         if (DATA / name).exists():
             sets[name] = yaml.safe_load((DATA / name).read_text())["messages"]
     for name, msgs in sets.items():
@@ -216,6 +274,15 @@ def main() -> None:
             if args.verbose and label == "matcher":
                 for gold, got, text in r["misses"]:
                     print(f"    MISS {gold} <- {got} | {text}")
+
+    for name in ("moves_dev.yaml", "moves_practice_chat.yaml", "moves_practice_formal.yaml"):
+        items = yaml.safe_load((DATA / name).read_text())["messages"]
+        for label, fn in (("moves", moves_reading(matcher)), ("old reading", old_reading(matcher))):
+            r = evaluate_moves(fn, items)
+            print(
+                f"{name:<27} {label:<12} move top1 {r['top1']} | attack in play {r['attack']} | "
+                f"sarcasm+question {r['sarcasm']} | non-claim rejected {r['rejected']} | kind {r['kind']}"
+            )
 
     texts = [m["text"] for msgs in sets.values() for m in msgs]
 
