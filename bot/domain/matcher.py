@@ -88,11 +88,9 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\bsay that (you|stalin|the)\b.{0,40}\b(lose|lost|right|wrong|agree)",
         r"\b(abandon|drop|quit|leave|forget|exit)\b.{0,12}\b(the|your|ur|this)? ?(role|debate|character|persona|act)\b",
         r"\bset (the|this|our) (debate|argument) aside\b",
-        r"\bwrite (me |my |us |for me )?(a |an |the |my |our )?([\d,]+[ -]?words? |short |quick |full |good )?"
-        r"(essay|paragraph|conclusion|introduction|intro|answer|homework|summary|assignment|report|speech)\b",
-        r"\b(do|write|finish|make) (my|our) (homework|essay|assignment|coursework|conclusion)\b",
-        r"\b(mark[- ]?scheme|answer key|model answer)\b",
-        r"\bessay\b.{0,40}\b(instead|for me|due|by tomorrow|tmrw|tonight)\b",
+        r"\b(disregard|ignore|forget) (everything|all|anything)\b.{0,30}\b(told|said|instructed|given|taught)\b",
+        r"\b(paste|print|show|reveal|dump|output)\b.{0,25}\b(setup|set up|system|hidden|initial|secret) "
+        r"(text|message|instructions?|prompt|config)\b",
         r"\b(as your (teacher|creator|developer|owner|admin)|i am instructing you|i order you|i command you)\b",
     ],
     "denial": [
@@ -146,9 +144,21 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\b(was|were|is|seems?|be|a) (completely |totally |fully |entirely |perfectly )?justified( act)?\b"
         r"(?! (to|by|in the eyes|as|on))",
         r"\bnecessary evil\b",
+        r"\bnecessary (cleansing|purge|purging|measure|step|sacrifice)\b|\b(cleansing|purging) (was|were) (necessary|"
+        r"needed)\b",
         r"\b(purges|terror|killings|executions) (was|were) (necessary|needed|a good thing|good)\b",
     ],
     "meta": [
+        # requests for other work: declined in role (the engine's "work" intent)
+        r"\bwrite (me |my |us |for me )?(a |an |the |my |our )?([\d,]+[ -]?words? |short |quick |full |good )?"
+        r"(essay|paragraph|conclusion|introduction|intro|answer|homework|summary|assignment|report|speech)\b",
+        r"\b(do|write|finish|make) (my|our) (homework|essay|assignment|coursework|conclusion)\b",
+        r"\b(mark[- ]?scheme|answer key|model answer)\b",
+        r"\bessay\b.{0,40}\b(instead|for me|due|by tomorrow|tmrw|tonight)\b",
+        r"\b(switch|move|go|change) (on )?to (my |our |the )?(maths?|math|chemistry|physics|english|biology|science|"
+        r"geography|french|spanish|german)? ?(homework|coursework|assignment|revision)\b",
+        r"\b(help|do|check) (me )?(with )?(my |our )(maths?|math|chemistry|physics|english|biology|science)? ?"
+        r"(homework|coursework|assignment)\b",
         r"\bhow many (rounds|turns|more)\b",
         r"\b(rounds?|turns?|time|messages?) (are |is )?(left|remain|remaining)\b",
         r"\bwhat (round|phase|turn|side)\b",
@@ -197,6 +207,7 @@ KIND_PATTERNS: dict[str, list[str]] = {
         r"\b(stupid|idiot|idiotic|dumb|dumbass|moron|moronic|retard|retarded|trash|garbage|useless|pathetic|"
         r"loser|clown|braindead|brain dead|brainless|worthless|lame|cringe|dumbest|stupidest|annoying|potato|dimwit|"
         r"clueless|airhead)\b",
+        r"\b(nobody|no one|noone) asked( you| u)?\b",
         r"\b(worst|dumbest|stupidest) (bot|ai|thing)\b",
         r"\bf+u+c+k+|\bf\*+|\bsh[i1]t\b|\bstfu\b|\bshut up\b|\bkys\b|\bwtf\b|\bbitch|\bcunt|\bdickhead|\basshole|"
         r"\bbastard|\bsucks?\b|\bpiss off\b|\bscrew you\b|\bhate you\b|\bgo die\b|\bkill yourself\b",
@@ -597,6 +608,7 @@ class Matcher:
 _OTHER_EVENT = re.compile(
     r"\b(holocaust|auschwitz|gas chambers?|death camps of the nazis|french revolution|robespierre|guillotin\w*|"
     r"reign of terror|jacobins?|committee of public safety|1793|doctors ?plot|cultural revolution|red guards|"
+    r"american civil war|civil war in america|napoleon\w*|vietnam war|"
     r"khmer rouge|pol pot|salem witch|mccarthy\w*|red scare|spanish inquisition)\b"
 )
 
@@ -630,7 +642,10 @@ _INTENTS = tuple(
 _REPORTED = re.compile(
     r"\b(not|doesnt|dont|didnt|isnt|wasnt|werent|never|no|nor|confess\w*|accus\w*|charg\w*|claim\w*|said|say|says|"
     r"saying|label\w*|brand\w*|call\w*|told|forced|alleg\w*|pretend\w*|supposed\w*|so called|absurd|"
-    r"ridiculous|lie|lied|lies|propaganda said|made to|like saying|as if)\b[^.!?;]*$"
+    r"ridiculous|lie|lied|lies|propaganda said|made to|like saying|as if|made|make|makes|making)\b[^.!?;]*$|"
+    # "the fears were grossly exaggerated": what is called exaggerated is the threat, not the Terror
+    r"\b(fears?|threats?|dangers?|plots?|conspirac\w*|reports?|intelligence|opposition|suspicions?|rumou?rs?)\b"
+    r"(\s+\w+){0,3}\s*$"
 )
 
 

@@ -277,6 +277,7 @@ UNDERCUT_SHARE = 0.5  # "yes X, but ...": X is attacked when the part after "but
 NAME_MIN = 1.5  # ... or when a segment that attacks names it this strongly (see Matcher._name_score)
 UNSURE_SHARE = 0.6  # ... unless another move of the message scores this share of it
 MAX_MOVES = 3
+PLAY_NAMED = 0.5  # sarcasm that argues an own claim aims at a point in play that it names this much (x threshold)
 
 
 def decide(
@@ -402,7 +403,16 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     if not any(attack_evidence(i) for i in theirs) and in_play:
         # "ur whole crazy-guy theory is wrong": the bot's point named as "your point", in words the matcher
         # does not know. It is the point in play that segment names best, else the latest one made.
-        pointing = [s for s in segments if (_YOUR_POINT.search(s.text) and s.attacks or s.sarcastic) and not s.concedes]
+        # sarcasm that argues one of the student's own claims mocks the other side in general, not a point
+        pointing = [
+            s
+            for s in segments
+            if not s.concedes
+            and (
+                (_YOUR_POINT.search(s.text) and s.attacks)
+                or (s.sarcastic and _aims_at_play(s, own, in_play, threshold))
+            )
+        ]
         if pointing:
             seg = pointing[0]
             latest = {ids.index(c): k for k, c in enumerate(ctx.in_play) if c in ids}
@@ -424,6 +434,13 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     if conceded is not None and not undercut and all(m.claim != ids[conceded] for m in moves):
         moves.append(Move(ids[conceded], FOR, scores[conceded]))
     return moves
+
+
+def _aims_at_play(seg: Segment, own: list[int], in_play: set[int], threshold: float) -> bool:
+    """Sarcasm aims at the points in play unless it argues one of the student's own claims far more clearly."""
+    own_best = max((seg.scores[j] for j in own), default=0.0)
+    play_best = max((seg.scores[j] + seg.names[j] for j in in_play), default=0.0)
+    return own_best < threshold or play_best >= PLAY_NAMED * threshold
 
 
 def _unsure(ids, sides, scores, order, segments, ctx: Context, moves: list[Move], threshold) -> tuple[Move, ...]:
