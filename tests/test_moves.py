@@ -207,3 +207,21 @@ def test_a_huge_message_is_read_in_a_bounded_number_of_segments():
     pieces = []
     segs = segment("x", ". ".join(f"part {i}" for i in range(500)), lambda p: (pieces.append(p) or [0.0], [0.0]))
     assert len(segs) == MAX_SEGMENTS == len(pieces)
+
+
+def test_the_point_named_as_an_argument_wins_over_a_point_whose_words_appear(matcher):
+    text = (
+        "The chaos thesis can't explain why every mass operation was approved by the Politburo before it started, "
+        "dates and numbers attached. Chaos doesn't come with an order number."
+    )
+    got = moves(matcher, text, T, ["regional-bosses-quotas", "getty-chaotic-system"])
+    assert got[0] == ("getty-chaotic-system", AGAINST)
+
+
+def test_a_conceded_point_named_as_an_argument_is_not_attacked(matcher):
+    text = (
+        "The cult point is fair: if you get the credit for everything, you get the blame for everything too. "
+        "That's exactly why the regime needed 'wreckers' to soak up the blame for the plans."
+    )
+    got = moves(matcher, text, S, ["stalin-ended-terror", "cult-and-discontent"])
+    assert got[0] == ("economic-scapegoats", FOR) and ("cult-and-discontent", AGAINST) not in got

@@ -166,6 +166,7 @@ class Segment:
     question: bool = False
     raises: bool = False  # raises the other side's argument to knock it down
     names_argument: bool = False
+    pointed: tuple[float, ...] = ()  # name scores of the words that name an argument ("the chaos thesis")
 
     @property
     def attacks(self) -> bool:
@@ -208,6 +209,14 @@ def segment(raw: str, folded: str, score) -> tuple[Segment, ...]:
             after = True
         neg = bool(_NEGATION.search(piece)) and not _NOT_LIKE.search(piece)
         scores, names = score(piece)
+        pointed: tuple[float, ...] = ()
+        named = _NAMES_ARGUMENT.search(piece)
+        if named:
+            # the naming words and what follows them: "your point about the nkvd having its own momentum"
+            rest = piece[named.end() :].split()
+            about = rest[:7] if rest and rest[0] in _ABOUT else []
+            phrase = piece[named.start() : named.end()] + " " + " ".join(about)
+            pointed = tuple(score(phrase)[1])
         out.append(
             Segment(
                 text=piece,
@@ -220,7 +229,8 @@ def segment(raw: str, folded: str, score) -> tuple[Segment, ...]:
                 sarcastic=bool(_SARCASM.search(piece)),
                 question=bool(_RHETORICAL.search(piece)) or piece.endswith("?"),
                 raises=bool(_RAISES.search(piece)),
-                names_argument=bool(_NAMES_ARGUMENT.search(piece)),
+                names_argument=bool(named),
+                pointed=pointed,
             )
         )
     if sarcastic_all or any(s.sarcastic for s in out):
@@ -229,6 +239,9 @@ def segment(raw: str, folded: str, score) -> tuple[Segment, ...]:
 
 
 MAX_SEGMENTS = 40  # a message is read in at most this many segments; the rest joins the last one
+
+
+_ABOUT = frozenset({"about", "abt", "bout", "that", "on", "regarding", "re", "of", "where", "how", "when", "with"})
 
 
 def _pieces(folded: str) -> list[str]:
@@ -421,8 +434,15 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             theirs = [i for i in theirs if i != target]
     raised = [i for i in theirs if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
     attacks = [i for i in theirs if (i != conceded or undercut) and attack_evidence(i)]
-    # a raised argument first, then points in play, then the rest, each by score
-    attacks.sort(key=lambda i: (i not in raised, i not in in_play, -scores[i]))
+    # "the chaos thesis", "your point about the NKVD": the argument the message names as an argument
+    named = {
+        i: max((s.pointed[i] for s in segments if s.pointed and s.attacks and not s.concedes), default=0.0)
+        for i in attacks
+    }
+    # a raised argument first, then points in play (the one named as an argument first), then the rest, by score
+    attacks.sort(
+        key=lambda i: (i not in raised, i not in in_play, -named[i] if named[i] >= NAME_MIN else 0.0, -scores[i])
+    )
     if attacks and not moves:
         moves.append(Move(ids[attacks[0]], AGAINST, scores[attacks[0]]))
     given = [i for i in own if _gives_ground(segments, i)]
