@@ -16,6 +16,7 @@ from .export import FORMATS
 from .settings import Settings, SettingsError, default_config_path
 from .storage import Store, is_postgres_url, open_store
 from .storage.sqlite import SQLiteStore
+from .textsafe import printable
 from .topics import TopicLibrary, load_topic_file
 
 log = logging.getLogger("counterpoint")
@@ -415,8 +416,10 @@ def cmd_transcripts(args, settings: Settings) -> int:
                     print("No debates logged yet.")
                 for d in debates:
                     print(
-                        f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
-                        f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
+                        printable(
+                            f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
+                            f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
+                        )
                     )
                 return 0
             service = _service(settings, load_library(settings, quiet=True), store)
@@ -426,7 +429,7 @@ def cmd_transcripts(args, settings: Settings) -> int:
                 Path(args.output).write_text(text, encoding="utf-8")
                 print(f"Wrote {args.output}", file=sys.stderr)
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(text if fmt == "json" else printable(text))
             return 0
 
     try:

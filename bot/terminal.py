@@ -11,6 +11,7 @@ from .domain.records import DebateRecord
 from .domain.scorecard import render_scorecard
 from .domain.topic import Topic
 from .service import DebateService, Outcome
+from .textsafe import printable
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
@@ -25,6 +26,7 @@ class Terminal:
 
     # ------------------------------------------------------------------ output
     def show(self, text: str = "") -> None:
+        text = printable(text)  # a stored name or turn cannot drive the terminal
         if self.interactive:
             text = _BOLD.sub("\033[1m\\1\033[0m", text)
             text = _ITALIC.sub("\033[2m\\1\033[0m", text)
@@ -41,7 +43,7 @@ class Terminal:
         if not line:
             return None
         if not self.interactive:
-            self.stdout.write(f"{prompt}{line.rstrip()}\n")
+            self.stdout.write(f"{prompt}{printable(line.rstrip())}\n")
         return line.rstrip("\n")
 
     # ------------------------------------------------------------------ choosing
