@@ -95,3 +95,94 @@ def test_terminal_debate_echo_shows_no_escape_sequences(tmp_path):
     )
     assert res.returncode == 0, res.stderr
     assert "\x1b" not in res.stdout and "\\x1b[2J" in res.stdout
+
+
+# ---------------------------------------------------------------------------------------- 4. the link secret file
+def _settings(tmp_path, secret=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(web_secret=secret, db_path=tmp_path / "c.sqlite3")
+
+
+def test_an_empty_secret_file_is_named_in_the_error(tmp_path):
+    from bot.web.links import load_secret
+
+    (tmp_path / "c.sqlite3.websecret").write_bytes(b"")  # left by a crash between create and write
+    with pytest.raises(ValueError, match=r"c\.sqlite3\.websecret"):
+        load_secret(_settings(tmp_path))
+
+
+def test_the_secret_file_appears_complete_or_not_at_all(tmp_path, monkeypatch):
+    """Another process reading the file at any moment of its creation finds it missing or whole."""
+    from bot.web import links
+
+    path = tmp_path / "c.sqlite3.websecret"
+    seen = []
+
+    class Spy:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.fh.__exit__(*exc)
+
+        def write(self, data):
+            seen.append(path.read_bytes() if path.exists() else None)  # what a racing reader sees
+            return self.fh.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(links.os, "fdopen", lambda fd, mode: Spy(real_fdopen(fd, mode)))
+    secret = links.load_secret(_settings(tmp_path))
+    assert seen == [None] and len(secret) >= 32 and path.read_bytes() == secret
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_a_short_web_secret_setting_names_the_setting(tmp_path):
+    from bot.web.links import load_secret
+
+    with pytest.raises(ValueError, match="COUNTERPOINT_WEB_SECRET"):
+        load_secret(_settings(tmp_path, secret="short"))
+
+
+def test_four_processes_starting_at_once_share_one_secret(tmp_path):
+    code = (
+        "import sys; from types import SimpleNamespace; from bot.web.links import load_secret;"
+        "print(load_secret(SimpleNamespace(web_secret=None, db_path=sys.argv[1])).decode())"
+    )
+    for round_ in range(5):
+        db = tmp_path / f"r{round_}.sqlite3"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert all(p.returncode == 0 for p in procs), [e for _o, e in outs]
+        assert len({o for o, _e in outs}) == 1
+
+
+# ---------------------------------------------------------------------------------------- 9. duplicate keys
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("id: a\nmotion: m\nid: b\n", "line 3, column 1: duplicate key 'id' (first at line 1, column 1)"),
+        ("claims:\n  - id: c1\nsides: []\nclaims: []\n", "line 4, column 1: duplicate key 'claims'"),
+        ("sides:\n  - id: pro\n    name: A\n    name: B\n", "line 4, column 5: duplicate key 'name'"),
+    ],
+)
+def test_duplicate_keys_in_topic_files_are_refused_with_line_and_column(text, where):
+    from bot.domain.errors import TopicError
+    from bot.topics import parse_topic_text
+
+    with pytest.raises(TopicError) as info:
+        parse_topic_text(text, "t.yaml")
+    assert where in str(info.value.problems[0])
+
+
+def test_shipped_topics_have_no_duplicate_keys(library):
+    assert library.topics and not library.problems
