@@ -186,3 +186,81 @@ def test_duplicate_keys_in_topic_files_are_refused_with_line_and_column(text, wh
 
 def test_shipped_topics_have_no_duplicate_keys(library):
     assert library.topics and not library.problems
+
+
+# ---------------------------------------------------------------------------------------- 3. canonical ids and tokens
+WEB_SECRET = "hardening-web-secret-0123456789"
+
+
+@pytest.fixture
+async def viewer(tmp_path, mini_library):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import make_app
+    from bot.web.links import LinkSigner
+
+    async with SQLiteStore(tmp_path / "web.sqlite3") as store:
+        for i in range(4):
+            await _debate(store, mini_library, f"s{i}", "uniforms are expensive")
+        signer = LinkSigner(WEB_SECRET, "http://viewer.test")
+        async with TestClient(TestServer(make_app(DebateService(mini_library, store), signer))) as client:
+            client.signer = signer
+            yield client
+
+
+@pytest.mark.parametrize(
+    "path", ["/debates/%D9%A4", "/debates/04", "/debates/%EF%BC%94", "/debates/%D9%A4.json", "/debates/0004/map.png"]
+)
+async def test_viewer_ids_are_ascii_without_leading_zeros(viewer, path):
+    token = viewer.signer.sign("all", 600)
+    ok = await viewer.get("/debates/4", params={"t": token})
+    assert ok.status == 200
+    resp = await viewer.get(path, params={"t": token}, allow_redirects=False)
+    assert resp.status == 404, path
+
+
+async def test_scopes_and_filters_take_ascii_ids_only(viewer):
+    from bot.web.app import Access
+
+    assert Access.parse("debate:\u0664", "t") is None and Access.parse("debate:04", "t") is None
+    assert Access.parse("debate:4", "t").debate_id == 4
+    token = viewer.signer.sign("all", 600)
+    page = await (await viewer.get("/", params={"t": token, "class": "\u0661"})).text()
+    assert "Ignored the class filter" in page
+
+
+def _respell(token: str) -> list[str]:
+    payload, mac = token.split(".")
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    sibling = last[last.index(mac[-1]) ^ 1]  # same 4 leading bits; only the unused low bits differ
+    return [token + "=", f"{payload}.{mac}=", f"{payload}.{mac[:-1]}{sibling}", f"{payload}=.{mac}", f" {token}"]
+
+
+def test_a_token_has_exactly_one_spelling():
+    from bot.web.links import InvalidLink, LinkSigner
+
+    signer = LinkSigner(WEB_SECRET, "http://x")
+    token = signer.sign("debate:1", 600)
+    assert signer.verify(token) == "debate:1"
+    for other in _respell(token):
+        with pytest.raises(InvalidLink):
+            signer.verify(other)
+
+
+async def test_respelled_tokens_are_refused_by_the_viewer(viewer):
+    token = viewer.signer.sign("all", 600)
+    for other in _respell(token):
+        resp = await viewer.get("/debates/1", params={"t": other})
+        assert resp.status == 403, other
+
+
+async def test_no_server_version_header_and_security_headers_on_aiohttp_errors(viewer):
+    token = viewer.signer.sign("all", 600)
+    resp = await viewer.get("/debates/1", params={"t": token})
+    assert "aiohttp" not in resp.headers.get("Server", "") and "Python" not in resp.headers.get("Server", "")
+    huge = await viewer.session.get(viewer.make_url("/?q=" + "a" * 100_000))
+    assert huge.status in (400, 414)
+    assert "aiohttp" not in huge.headers.get("Server", "")
+    assert huge.headers.get("Content-Security-Policy", "").startswith("default-src 'none'")
+    assert huge.headers.get("X-Content-Type-Options") == "nosniff"
+    assert huge.headers.get("X-Frame-Options") == "DENY"

@@ -14,6 +14,7 @@ A missing, forged or expired token, or a page outside the token's scope, gets a 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import re
 import zipfile
@@ -57,7 +58,10 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-_ID = r"{id:\d{1,18}}"
+# ids in ASCII digits without leading zeros: one spelling per page (\d would take "\u0664" for 4, and "04")
+ID_RE = r"[1-9][0-9]{0,17}"
+_ID = f"{{id:{ID_RE}}}"
+SERVER_NAME = "Counterpoint"  # not aiohttp's "Python/3.x aiohttp/3.x"
 
 
 # ---------------------------------------------------------------------------------------------- access
@@ -78,9 +82,9 @@ class Access:
         if scope == "all":
             return cls("all", token)
         kind, _, rest = scope.partition(":")
-        if kind == "debate" and re.fullmatch(r"\d{1,18}", rest):
+        if kind == "debate" and re.fullmatch(ID_RE, rest):
             return cls("debate", token, debate_id=int(rest))
-        if kind == "class" and re.fullmatch(r"\d{1,18}", rest):
+        if kind == "class" and re.fullmatch(ID_RE, rest):
             return cls("class", token, class_id=int(rest))
         if kind == "student":
             guild, sep, user = rest.partition(":")
@@ -290,7 +294,7 @@ async def index(request: web.Request) -> web.Response:
         raw = q.get(name, "").strip()
         if not raw:
             return None
-        if raw.isdigit() and len(raw) <= 18:
+        if re.fullmatch(r"[0-9]{1,18}", raw):  # ASCII digits only
             return int(raw)
         notes.append(f"Ignored the {name} filter: not a number.")
         return None
@@ -568,6 +572,18 @@ async def _guard(request: web.Request, handler):
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
+    response.headers["Server"] = SERVER_NAME
+
+
+class _ViewerRequest(web.Request):
+    """aiohttp answers a request it cannot parse (a 100 KB query string, a bad header) with its own 400
+    page, before routing, so on_response_prepare never sees it: the headers are added here instead."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        if self._match_info is None:
+            await _headers(self, response)
+            return
+        await super()._prepare_hook(response)
 
 
 def make_app(service: DebateService, signer: LinkSigner) -> web.Application:
@@ -576,6 +592,8 @@ def make_app(service: DebateService, signer: LinkSigner) -> web.Application:
     app[SIGNER] = signer
     app[JINJA] = _environment()
     app.on_response_prepare.append(_headers)
+    # requests aiohttp cannot parse get the security headers too (see _ViewerRequest)
+    app._make_request = functools.partial(app._make_request, _cls=_ViewerRequest)  # type: ignore[method-assign]
     fmts = "|".join(FORMATS)
     app.router.add_get("/", index)
     app.router.add_get(f"/debates/{_ID}", debate_page)

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ from ..domain.errors import CounterpointError
 
 class InvalidLink(CounterpointError):
     """A forged, malformed or expired link."""
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def _b64(data: bytes) -> str:
@@ -47,8 +51,14 @@ class LinkSigner:
         return f"{payload}.{_b64(mac)}"
 
     def verify(self, token: str, now: float | None = None) -> str:
+        """The scope of a genuine, unexpired token. A token has one spelling: unpadded URL-safe base64 in
+        its canonical form (no ``=``, no spare bits set in the last character)."""
         try:
+            if not _TOKEN.fullmatch(token):
+                raise InvalidLink("this link is not valid")
             payload, mac = token.split(".", 1)
+            if _b64(_unb64(payload)) != payload or _b64(_unb64(mac)) != mac:
+                raise InvalidLink("this link is not valid")
             expected = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
             if not hmac.compare_digest(expected, _unb64(mac)):
                 raise InvalidLink("this link is not valid")
