@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -141,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except CounterpointError as exc:
         print(f"counterpoint: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # the file went bad under a running command: one line, not a traceback
+        from .storage.sqlite import database_problem
+
+        problem = database_problem(str(settings.db_path), exc)
+        print(f"counterpoint: {problem or f'{settings.db_path}: {exc}'}", file=sys.stderr)
         return 1
     except ValueError as exc:
         print(f"counterpoint: {exc}", file=sys.stderr)
@@ -299,7 +306,7 @@ def cmd_serve(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with open_store(settings) as store:
+        async with open_store(settings, read_only=True) as store:  # the viewer never writes to the log
             runner = web.AppRunner(make_app(_service(settings, lib, store), signer), access_log=None)
             await runner.setup()
             try:

@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -264,3 +265,234 @@ async def test_no_server_version_header_and_security_headers_on_aiohttp_errors(v
     assert huge.headers.get("Content-Security-Policy", "").startswith("default-src 'none'")
     assert huge.headers.get("X-Content-Type-Options") == "nosniff"
     assert huge.headers.get("X-Frame-Options") == "DENY"
+
+
+# ---------------------------------------------------------------------------------------- 5-6. storage faults
+def _unprivileged() -> list[str]:
+    """A prefix that runs a command as an ordinary user (root ignores file permissions)."""
+    if os.geteuid() != 0:
+        return []
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="cp-hardening-"))
+    path.chmod(0o755)
+    return path
+
+
+def _plain_env(db: Path, shared: Path, **more: str) -> dict:
+    return dict(
+        os.environ,
+        COUNTERPOINT_DB=str(db),
+        COUNTERPOINT_TOPICS=str(MINI.parent),
+        COUNTERPOINT_CONFIG="",
+        XDG_CONFIG_HOME=str(shared / "config"),
+        XDG_DATA_HOME=str(shared / "data"),
+        **more,
+    )
+
+
+def _one_line_error(res, *needles):
+    assert res.returncode == 1, (res.stdout, res.stderr)
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+async def _make_log(path: Path, mini_library) -> None:
+    async with SQLiteStore(path) as store:
+        await _debate(store, mini_library, "ann", "uniforms are expensive")
+
+
+COMMANDS = [["transcripts", "list"], ["transcripts", "show", "1"], ["resume"], ["backup", "b.sqlite3"]]
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path, args):
+    db = tmp_path / "bad.sqlite3"
+    db.write_bytes(b"this is not an SQLite file " * 200)
+    res = cli(args, {"COUNTERPOINT_DB": str(db)})
+    _one_line_error(res, str(db), "damaged", "file is not a database", "counterpoint restore")
+
+
+async def test_a_malformed_database_is_one_line(tmp_path, mini_library):
+    db = tmp_path / "m.sqlite3"
+    await _make_log(db, mini_library)
+    data = bytearray(db.read_bytes())
+    data[4096 : len(data)] = b"\xff" * (len(data) - 4096)  # every page but the first (the schema's root)
+    db.write_bytes(bytes(data))
+    for args in COMMANDS[:2]:
+        res = cli(args, {"COUNTERPOINT_DB": str(db)})
+        _one_line_error(res, str(db), "damaged", "counterpoint restore")
+
+
+async def test_a_newer_schema_is_one_line(tmp_path, mini_library):
+    import sqlite3
+
+    db = tmp_path / "n.sqlite3"
+    await _make_log(db, mini_library)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    res = cli(["transcripts", "list"], {"COUNTERPOINT_DB": str(db)})
+    _one_line_error(res, str(db), "schema version 99", "upgrade Counterpoint")
+
+
+async def test_a_database_in_a_read_only_directory_is_one_line(tmp_path_factory, mini_library):
+    shared = _shared_dir(tmp_path_factory)
+    db = shared / "ro" / "d.sqlite3"
+    db.parent.mkdir()
+    await _make_log(db, mini_library)
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    try:
+        res = subprocess.run(
+            [*_unprivileged(), sys.executable, "-m", "bot", "transcripts", "list"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_plain_env(db, shared),
+        )
+        _one_line_error(res, str(db), "permissions")
+        db.parent.chmod(0o755)
+        db.chmod(0o000)
+        res = subprocess.run(
+            [*_unprivileged(), sys.executable, "-m", "bot", "transcripts", "list"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_plain_env(db, shared),
+        )
+        _one_line_error(res, str(db), "permissions")
+    finally:
+        db.parent.chmod(0o755)
+        db.chmod(0o644)
+
+
+def _crash_mid_write(db: Path) -> None:
+    """A writer killed with its -wal file still beside the database (kill -9, power cut)."""
+    code = (
+        "import os, sqlite3, sys; con = sqlite3.connect(sys.argv[1]); con.execute('PRAGMA journal_mode=WAL');"
+        "con.execute(\"INSERT INTO guild_settings (guild_id, teacher_role_id) VALUES (hex(randomblob(8)), 'r')\");"
+        "con.commit();"
+        "os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(db)], check=True, timeout=60)
+    assert Path(f"{db}-wal").stat().st_size > 0
+
+
+async def test_quick_check_after_an_unclean_close(tmp_path, mini_library):
+    db = tmp_path / "u.sqlite3"
+    await _make_log(db, mini_library)
+    async with SQLiteStore(db) as store:
+        assert not store.checked  # closed cleanly: no check
+    _crash_mid_write(db)
+    async with SQLiteStore(db) as store:
+        assert store.checked and len(await store.list_debates()) == 1
+    # the same crash, and a damaged page (an index of the turns) that the check finds
+    _crash_mid_write(db)
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    (page,) = con.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND tbl_name = 'turns'").fetchone()
+    con.close()
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * 4096 + 8 : page * 4096] = b"\x00" * (4096 - 8)
+    db.write_bytes(bytes(data))
+    res = cli(["transcripts", "list"], {"COUNTERPOINT_DB": str(db)})
+    _one_line_error(res, str(db), "counterpoint restore")
+    assert "not closed cleanly and fails its integrity check" in res.stderr
+
+
+# ---------------------------------------------------------------------------------------- 5. the read-only viewer
+async def test_the_viewer_does_not_migrate_or_switch_an_older_database_to_wal(tmp_path):
+    import hashlib
+    import sqlite3
+
+    from bot.storage.sqlite import migrations
+
+    db = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(db)
+    version, _name, sql = migrations()[0]
+    con.executescript(sql)
+    con.execute(f"PRAGMA user_version = {version}")
+    con.commit()
+    con.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    with pytest.raises(Exception) as info:
+        async with SQLiteStore(db, read_only=True):
+            pass
+    assert "older than this Counterpoint" in str(info.value) and "counterpoint transcripts list" in str(info.value)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert con.execute("PRAGMA user_version").fetchone()[0] == version
+    con.close()
+
+
+async def test_the_viewer_writes_nothing(tmp_path, mini_library):
+    import sqlite3
+
+    db = tmp_path / "v.sqlite3"
+    await _make_log(db, mini_library)
+    async with SQLiteStore(db, read_only=True) as store:
+        assert len(await store.list_debates()) == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await store.db.execute("DELETE FROM turns")
+
+
+async def test_serve_on_a_read_only_database_with_a_web_secret(tmp_path_factory, mini_library):
+    from .serve_process import free_port
+
+    shared = _shared_dir(tmp_path_factory)
+    db = shared / "ro" / "d.sqlite3"
+    db.parent.mkdir()
+    await _make_log(db, mini_library)
+    db.chmod(0o444)
+    db.parent.chmod(0o555)
+    port = free_port()
+    env = _plain_env(db, shared, COUNTERPOINT_WEB_SECRET=WEB_SECRET)
+    proc = subprocess.Popen(
+        [*_unprivileged(), sys.executable, "-m", "bot", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        link = proc.stdout.readline().strip()  # blocks until the admin link (or EOF if serve failed)
+        assert link.startswith(f"http://127.0.0.1:{port}/?t="), link or proc.stderr.read()
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session, session.get(link.replace("/?", "/debates/1?")) as resp:
+            assert resp.status == 200
+            assert "uniforms are expensive" in await resp.text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        db.parent.chmod(0o755)
+        db.chmod(0o644)
+
+
+async def test_a_debate_that_cannot_be_read_gets_the_styled_error_page(viewer, monkeypatch, caplog):
+    import sqlite3
+
+    from bot.web.app import SERVICE
+
+    store = viewer.server.app[SERVICE].store
+
+    async def broken(_debate_id):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(store, "turns", broken)
+    resp = await viewer.get("/debates/1", params={"t": viewer.signer.sign("all", 600)})
+    assert resp.status == 500
+    page = await resp.text()
+    assert "Cannot show this page" in page and "<!doctype html>" in page.lower()
+    assert resp.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert "malformed" in caplog.text

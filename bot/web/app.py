@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from ..reports import class_report_csv
 from ..service import DebateService
 from .links import InvalidLink, LinkSigner
 
+log = logging.getLogger(__name__)
 PER_PAGE = 50
 MAX_TOKEN = 2048
 TEMPLATES = Path(__file__).parent / "templates"
@@ -567,6 +569,13 @@ async def _guard(request: web.Request, handler):
         resp = _render(request, "error.html", status=500, title="Error", heading="Cannot show this page",
                        message=str(exc))  # fmt: skip
         return resp
+    except web.HTTPException:
+        raise
+    except Exception:  # a damaged page of the log, for example: the styled page, not aiohttp's plain 500
+        log.exception("cannot show %s", request.path)
+        text = "The debate log cannot be read here right now. The server log has the details."
+        return _render(request, "error.html", status=500, title="Error", heading="Cannot show this page",
+                       message=text)  # fmt: skip
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
