@@ -496,3 +496,84 @@ async def test_a_debate_that_cannot_be_read_gets_the_styled_error_page(viewer, m
     assert "Cannot show this page" in page and "<!doctype html>" in page.lower()
     assert resp.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert "malformed" in caplog.text
+
+
+# ---------------------------------------------------------------------------------------- 7. a locked database
+class _Lines(io.StringIO):
+    """stdin that runs a hook before handing out each line (what another process does meanwhile)."""
+
+    def __init__(self, lines, before_line):
+        super().__init__("".join(lines))
+        self.before_line, self.reads = before_line, 0
+
+    def readline(self, *args):
+        self.reads += 1
+        self.before_line(self.reads)
+        return super().readline(*args)
+
+
+def _writer_lock(db: Path):
+    import sqlite3
+
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+    return con
+
+
+async def _terminal_on_locked_log(tmp_path, mini_library, lines, release_on_read=None, release_after_sleeps=None):
+    from bot.terminal import Terminal
+
+    db = tmp_path / "lock.sqlite3"
+    out = io.StringIO()
+    async with SQLiteStore(db) as store:
+        await store.db.execute("PRAGMA busy_timeout = 0")  # fail at once instead of after 5 s
+        service = DebateService(mini_library, store)
+        debate = (await service.start(TOPIC, "con", seed=1)).debate
+        holder = _writer_lock(db)
+        slept = []
+
+        def release():
+            if holder.in_transaction:
+                holder.execute("ROLLBACK")
+
+        async def sleep(seconds):
+            slept.append(seconds)
+            if release_after_sleeps is not None and len(slept) >= release_after_sleeps:
+                release()
+
+        stdin = _Lines(lines, lambda n: release() if n == release_on_read else None)
+        term = Terminal(service, stdin, out, retry_delays=(0.5, 1.0, 2.0), sleep=sleep)
+        code = await term.loop(debate.id)
+        release()
+        holder.close()
+        turns = [t.text for t in await store.turns(debate.id) if t.speaker == "user"]
+    return code, out.getvalue(), turns, slept, debate.id
+
+
+async def test_a_turn_is_retried_with_backoff_while_the_log_is_locked(tmp_path, mini_library):
+    code, out, turns, slept, _ = await _terminal_on_locked_log(
+        tmp_path, mini_library, ["uniforms are too expensive for poor families\n"], release_after_sleeps=2
+    )
+    assert slept == [0.5, 1.0]  # backoff, bounded by the number of tries, not by a clock
+    assert "The debate log is busy" in out and "counterpoint>" in out
+    assert turns == ["uniforms are too expensive for poor families"] and code == 0
+
+
+async def test_a_turn_the_log_still_refuses_is_kept_and_sent_again_on_enter(tmp_path, mini_library):
+    text = "uniforms are too expensive for poor families"
+    code, out, turns, slept, debate_id = await _terminal_on_locked_log(
+        tmp_path, mini_library, [text + "\n", "\n"], release_on_read=2
+    )
+    assert slept == [0.5, 1.0, 2.0]  # every retry used, then given up
+    assert "your turn was not saved (database is locked)" in out
+    assert f"counterpoint resume {debate_id}" in out
+    assert turns == [text]  # Enter sent the kept text again once the lock was gone
+    assert code == 0
+
+
+async def test_a_refused_turn_is_shown_again_when_the_user_stops(tmp_path, mini_library):
+    text = "uniforms are too expensive for poor families"
+    code, out, turns, _slept, debate_id = await _terminal_on_locked_log(tmp_path, mini_library, [text + "\n"])
+    assert turns == [] and code == 1
+    assert f"Not saved (copy it to send it again):\n{text}" in out
+    assert f"Continue it with: counterpoint resume {debate_id}" in out
