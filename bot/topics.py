@@ -52,7 +52,7 @@ class _LimitedLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         """Refuse a key given twice in one mapping (YAML would keep the last one without a word)."""
         seen: dict = {}
-        for key_node, _value in node.value:
+        for key_node, _value in node.value if isinstance(node, yaml.MappingNode) else ():
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node)

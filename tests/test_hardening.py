@@ -577,3 +577,13 @@ async def test_a_refused_turn_is_shown_again_when_the_user_stops(tmp_path, mini_
     assert turns == [] and code == 1
     assert f"Not saved (copy it to send it again):\n{text}" in out
     assert f"Continue it with: counterpoint resume {debate_id}" in out
+
+
+@pytest.mark.parametrize("text", ["!!set 0", "!!omap 0", "a: !!set x"])
+def test_duplicate_key_check_leaves_non_mappings_to_yaml(text):
+    from bot.domain.errors import TopicError
+    from bot.topics import parse_topic_text
+
+    with pytest.raises(TopicError) as info:
+        parse_topic_text(text, "t.yaml")
+    assert "t.yaml" in str(info.value)
