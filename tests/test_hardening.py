@@ -587,3 +587,33 @@ def test_duplicate_key_check_leaves_non_mappings_to_yaml(text):
     with pytest.raises(TopicError) as info:
         parse_topic_text(text, "t.yaml")
     assert "t.yaml" in str(info.value)
+
+
+async def test_the_viewer_on_postgresql_is_read_only_and_never_migrates(mini_library):
+    import asyncpg
+
+    from bot.storage import DatabaseProblem
+    from bot.storage.postgres import PostgresStore
+
+    from .test_storage import fresh_pg_database
+
+    async with fresh_pg_database() as url:
+        with pytest.raises(DatabaseProblem, match="older than this Counterpoint.*counterpoint transcripts list"):
+            async with PostgresStore(url, read_only=True):
+                pass
+        conn = await asyncpg.connect(url)
+        try:  # nothing was created by the viewer
+            assert await conn.fetchval("SELECT to_regclass('schema_version')") is None
+        finally:
+            await conn.close()
+        async with PostgresStore(url) as store:
+            await _debate(store, mini_library, "ann", "uniforms are expensive")
+        async with PostgresStore(url, read_only=True) as viewer:
+            assert len(await viewer.list_debates()) == 1
+            with pytest.raises(Exception, match="read-only"):
+                await _pg_write(viewer)
+
+
+async def _pg_write(store) -> None:
+    async with store._conn() as conn:
+        await conn.execute("DELETE FROM turns")
