@@ -366,9 +366,9 @@ def cmd_topics(args, settings: Settings) -> int:
         print(f"No valid topics in {settings.topics_dir}.")
     for t in lib.topics.values():
         sides = " vs ".join(f"{s.name} [{s.id}]" for s in t.sides)
-        print(f"{t.id}: {t.motion}\n  sides: {sides}\n  claims: {len(t.claims)}, sources: {len(t.sources)}")
+        print(printable(f"{t.id}: {t.motion}\n  sides: {sides}\n  claims: {len(t.claims)}, sources: {len(t.sources)}"))
     for p in lib.problems:
-        print(f"invalid: {p}", file=sys.stderr)
+        print(printable(f"invalid: {p}"), file=sys.stderr)
     return 0 if lib.topics else 1
 
 
@@ -387,9 +387,9 @@ def cmd_validate(args, settings: Settings) -> int:
         except TopicError as exc:
             bad += 1
             for problem in exc.problems:
-                print(problem)
+                print(printable(str(problem)))
             continue
-        print(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)")
+        print(printable(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)"))
     return 1 if bad else 0
 
 

@@ -617,3 +617,25 @@ async def test_the_viewer_on_postgresql_is_read_only_and_never_migrates(mini_lib
 async def _pg_write(store) -> None:
     async with store._conn() as conn:
         await conn.execute("DELETE FROM turns")
+
+
+def test_topic_text_with_escape_sequences_is_printed_harmless(tmp_path):
+    import re
+
+    line = 'motion: "Uniforms \\e]0;PWNED\\a should \\e[2J be compulsory"'
+    text = re.sub(r"^motion: .*$", lambda _m: line, MINI.read_text(encoding="utf-8"), count=1, flags=re.M)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "esc.yaml").write_text(text, encoding="utf-8")
+    env = {"COUNTERPOINT_TOPICS": str(tmp_path / "t"), "COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")}
+    for args in (["topics"], ["debate", "--topic", TOPIC, "--side", "con", "--rounds", "1"]):
+        res = subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=dict(os.environ, **env),
+        )
+        assert res.returncode == 0, res.stderr
+        assert "\x1b" not in res.stdout and "\x07" not in res.stdout, args
+        assert "\\x1b]0;PWNED\\x07" in res.stdout, args
