@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from .export import FORMATS
 from .settings import Settings, SettingsError, default_config_path
 from .storage import Store, is_postgres_url, open_store
 from .storage.sqlite import SQLiteStore
+from .textsafe import printable
 from .topics import TopicLibrary, load_topic_file
 
 log = logging.getLogger("counterpoint")
@@ -141,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except CounterpointError as exc:
         print(f"counterpoint: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # the file went bad under a running command: one line, not a traceback
+        from .storage.sqlite import database_problem
+
+        problem = database_problem(str(settings.db_path), exc)
+        print(f"counterpoint: {problem or f'{settings.db_path}: {exc}'}", file=sys.stderr)
         return 1
     except ValueError as exc:
         print(f"counterpoint: {exc}", file=sys.stderr)
@@ -299,7 +307,7 @@ def cmd_serve(args, settings: Settings) -> int:
     lib = load_library(settings)
 
     async def run() -> int:
-        async with open_store(settings) as store:
+        async with open_store(settings, read_only=True) as store:  # the viewer never writes to the log
             runner = web.AppRunner(make_app(_service(settings, lib, store), signer), access_log=None)
             await runner.setup()
             try:
@@ -359,9 +367,9 @@ def cmd_topics(args, settings: Settings) -> int:
         print(f"No valid topics in {settings.topics_dir}.")
     for t in lib.topics.values():
         sides = " vs ".join(f"{s.name} [{s.id}]" for s in t.sides)
-        print(f"{t.id}: {t.motion}\n  sides: {sides}\n  claims: {len(t.claims)}, sources: {len(t.sources)}")
+        print(printable(f"{t.id}: {t.motion}\n  sides: {sides}\n  claims: {len(t.claims)}, sources: {len(t.sources)}"))
     for p in lib.problems:
-        print(f"invalid: {p}", file=sys.stderr)
+        print(printable(f"invalid: {p}"), file=sys.stderr)
     return 0 if lib.topics else 1
 
 
@@ -380,9 +388,9 @@ def cmd_validate(args, settings: Settings) -> int:
         except TopicError as exc:
             bad += 1
             for problem in exc.problems:
-                print(problem)
+                print(printable(str(problem)))
             continue
-        print(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)")
+        print(printable(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)"))
     return 1 if bad else 0
 
 
@@ -436,8 +444,10 @@ def cmd_transcripts(args, settings: Settings) -> int:
                     print("No debates logged yet.")
                 for d in debates:
                     print(
-                        f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
-                        f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
+                        printable(
+                            f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
+                            f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
+                        )
                     )
                 return 0
             service = _service(settings, load_library(settings, quiet=True), store)
@@ -447,7 +457,7 @@ def cmd_transcripts(args, settings: Settings) -> int:
                 Path(args.output).write_text(text, encoding="utf-8")
                 print(f"Wrote {args.output}", file=sys.stderr)
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(text if fmt == "json" else printable(text))
             return 0
 
     try:

@@ -11,6 +11,7 @@ import re
 from .domain.records import DebateRecord, TurnRecord
 from .domain.scorecard import Scorecard, render_scorecard
 from .domain.topic import Topic
+from .textsafe import csv_row, printable
 
 FORMATS = ("md", "json", "csv", "html")
 
@@ -28,14 +29,11 @@ def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
 def _detected(topic: Topic, turn: TurnRecord) -> str:
     if turn.speaker == "user":
         if turn.moves:
-            return ", ".join(f"{_title(topic, c)} ({STANCE_WORDS.get(s, s)})" for c, s in turn.moves)
+            return ", ".join(f"{_title(topic, c)} ({stance})" for c, stance in turn.moves)
         if turn.claims:
             return ", ".join(f"{_title(topic, c)} ({s:.1f})" for c, s in zip(turn.claims, turn.scores, strict=False))
         return turn.kind or ""
     return ", ".join(turn.lines)
-
-
-STANCE_WORDS = {"for": "for", "against": "against"}
 
 
 def _title(topic: Topic, claim_id: str) -> str:
@@ -74,7 +72,7 @@ def to_markdown(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], car
         src = topic.sources.get(sid)
         if src:
             out.append(f"- {src.citation}" + (f" <{src.url}>" if src.url else ""))
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
@@ -128,50 +126,49 @@ def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Sc
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(
-        [
-            "debate_id",
-            "number",
-            "speaker",
-            "author",
-            "phase",
-            "round",
-            "kind",
-            "counted",
-            "claims",
-            "scores",
-            "moves",
-            "lines",
-            "sources",
-            "text",
-            "created_at",
-        ]
+        csv_row(
+            [
+                "debate_id",
+                "number",
+                "speaker",
+                "author",
+                "phase",
+                "round",
+                "kind",
+                "counted",
+                "claims",
+                "scores",
+                "moves",
+                "lines",
+                "sources",
+                "text",
+                "created_at",
+            ]
+        )
     )
     for t in turns:
         w.writerow(
-            [
-                debate.id,
-                t.number,
-                t.speaker,
-                t.author,
-                t.phase,
-                t.round,
-                t.kind or "",
-                int(t.counted),
-                " ".join(t.claims),
-                " ".join(f"{s:.3f}" for s in t.scores),
-                " ".join(f"{c}:{s}" for c, s in t.moves),
-                " ".join(t.lines),
-                " ".join(t.sources),
-                _csv_safe(t.text),
-                t.created_at,
-            ]
+            csv_row(
+                [
+                    debate.id,
+                    t.number,
+                    t.speaker,
+                    t.author,
+                    t.phase,
+                    t.round,
+                    t.kind or "",
+                    int(t.counted),
+                    " ".join(t.claims),
+                    " ".join(f"{s:.3f}" for s in t.scores),
+                    " ".join(f"{c}:{s}" for c, s in t.moves),
+                    " ".join(t.lines),
+                    " ".join(t.sources),
+                    t.text,
+                    t.created_at,
+                ]
+            )
         )
     return buf.getvalue()
-
-
-def _csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -205,7 +202,7 @@ def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
             sources.append(
                 f'<li id="src-{e(sid)}">' + (f'<a href="{e(src.url)}">{cite}</a>' if src.url else cite) + "</li>"
             )
-    return f"""<!doctype html>
+    page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Debate {debate.id}: {e(topic.motion)}</title>
@@ -223,6 +220,7 @@ dl{{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}} dt{{font
 <h2>Sources</h2><ol>{"".join(sources)}</ol>
 </body></html>
 """
+    return printable(page)
 
 
 def _sources_used(turns: list[TurnRecord], card: Scorecard) -> list[str]:

@@ -18,7 +18,7 @@ from .domain.records import ClassRecord, DebateRecord, TurnRecord
 from .domain.scorecard import Scorecard
 from .domain.text import words
 from .domain.topic import Topic
-from .export import _csv_safe
+from .textsafe import csv_row
 
 CSV_COLUMNS = (
     "debate_id",
@@ -148,24 +148,26 @@ def card_ids(refs) -> tuple[str, ...]:
 def class_report_csv(report: ClassReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_row(CSV_COLUMNS))
     for r in report.rows:
         writer.writerow(
-            [
-                r.debate_id,
-                _csv_safe(r.student),
-                r.user_id,
-                r.side,
-                r.turns,
-                r.words,
-                " ".join(r.claims_raised),
-                r.rebuttals_answered,
-                " ".join(r.bot_claims_standing),
-                " ".join(r.sources_cited),
-                f"{r.coverage:.2f}",
-                r.duration_seconds,
-                "yes" if r.finished else "no",
-            ]
+            csv_row(
+                [
+                    r.debate_id,
+                    r.student,
+                    r.user_id,
+                    r.side,
+                    r.turns,
+                    r.words,
+                    " ".join(r.claims_raised),
+                    r.rebuttals_answered,
+                    " ".join(r.bot_claims_standing),
+                    " ".join(r.sources_cited),
+                    f"{r.coverage:.2f}",
+                    r.duration_seconds,
+                    "yes" if r.finished else "no",
+                ]
+            )
         )
     return out.getvalue()
 

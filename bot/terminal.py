@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
 import sys
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from .domain.errors import CounterpointError
@@ -11,7 +14,12 @@ from .domain.records import DebateRecord
 from .domain.scorecard import render_scorecard
 from .domain.topic import Topic
 from .service import DebateService, Outcome
+from .storage.base import StorageUnavailable
+from .textsafe import printable
 
+# another process holding the write lock: try the same turn again after these pauses (each try also waits up
+# to the store's busy timeout, 5 s), about a minute in all, then give up with the text kept
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
 
@@ -34,14 +42,24 @@ def _without_status_line(text: str) -> str:
 
 
 class Terminal:
-    def __init__(self, service: DebateService, stdin: TextIO | None = None, stdout: TextIO | None = None):
+    def __init__(
+        self,
+        service: DebateService,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        *,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ):
         self.service = service
+        self.retry_delays, self.sleep = retry_delays, sleep
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
 
     # ------------------------------------------------------------------ output
     def show(self, text: str = "") -> None:
+        text = printable(text)  # a stored name or turn cannot drive the terminal
         if self.interactive:
             text = _BOLD.sub("\033[1m\\1\033[0m", text)
             text = _ITALIC.sub("\033[2m\\1\033[0m", text)
@@ -58,7 +76,7 @@ class Terminal:
         if not line:
             return None
         if not self.interactive:
-            self.stdout.write(f"{prompt}{line.rstrip()}\n")
+            self.stdout.write(f"{prompt}{printable(line.rstrip())}\n")
         return line.rstrip("\n")
 
     # ------------------------------------------------------------------ choosing
@@ -125,25 +143,53 @@ class Terminal:
         return await self.loop(record.id)
 
     async def loop(self, debate_id: int) -> int:
+        unsaved: str | None = None  # a turn the log refused: kept, sent again on Enter
         while True:
             line = self.ask("\nyou> ")
             if line is None:
+                if unsaved is not None:
+                    self.show(f"\nNot saved (copy it to send it again):\n{unsaved}")
                 self.show(f"\nDebate {debate_id} is saved. Continue it with: counterpoint resume {debate_id}")
-                return 0
+                return 0 if unsaved is None else 1
+            if unsaved is not None and not line.strip():
+                line = unsaved  # Enter: the kept turn again
             text = line.strip()
             try:
                 if text.startswith("/") and text[1:].split(" ")[0].lower() in ("concede", "end", "status", "help"):
-                    outcome = await self.service.command(debate_id, text[1:].split(" ")[0].lower())
+                    name = text[1:].split(" ")[0].lower()
+                    outcome = await self._retrying(functools.partial(self.service.command, debate_id, name))
                 else:
-                    outcome = await self.service.say(debate_id, line)
+                    outcome = await self._retrying(functools.partial(self.service.say, debate_id, line))
                     if outcome is None:
                         continue
+            except StorageUnavailable as exc:
+                unsaved = line
+                self.show(
+                    f"Sorry: your turn was not saved ({exc.detail}). The debate is kept as it was before it. "
+                    f"Press Enter to send it again, or Ctrl-D to stop and continue later with: "
+                    f"counterpoint resume {debate_id}"
+                )
+                continue
             except CounterpointError as exc:
                 self.show(f"Sorry: {exc}")
                 return 1
+            unsaved = None
             self.show_outcome(outcome)
             if not outcome.debate.active:
                 return 0
+
+    async def _retrying(self, call: Callable[[], Awaitable[Outcome | None]]) -> Outcome | None:
+        """The call, tried again with backoff while another process holds the database's write lock."""
+        delays = iter(self.retry_delays)
+        while True:
+            try:
+                return await call()
+            except StorageUnavailable as exc:
+                delay = next(delays, None)
+                if not exc.transient or delay is None:
+                    raise
+                self.show(f"(The debate log is busy: {exc.detail}. Trying again in {delay:g} s.)")
+                await self.sleep(delay)
 
     def show_outcome(self, outcome: Outcome) -> None:
         self.show(f"\ncounterpoint> {outcome.reply.text}")

@@ -49,6 +49,27 @@ class _LimitedLoader(yaml.SafeLoader):
                 raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases: refused (possible YAML bomb)")
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        """Refuse a key given twice in one mapping (YAML would keep the last one without a word)."""
+        seen: dict = {}
+        for key_node, _value in node.value if isinstance(node, yaml.MappingNode) else ():
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # not hashable: the base constructor reports it
+                continue
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {first.start_mark.line + 1}, "
+                    f"column {first.start_mark.column + 1})",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
     def construct_object(self, node, deep=False):
         if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER_CHARS:
             raise yaml.constructor.ConstructorError(

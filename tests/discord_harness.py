@@ -39,6 +39,8 @@ class BotProcess:
         self.store = SQLiteStore(db)
         self.bot: CounterpointBot | None = None
         self.task: asyncio.Task | None = None
+        self.handled: list[int] = []  # ids of the messages the cog finished handling, in order
+        self._handled = asyncio.Condition()
 
     async def start(self) -> CounterpointBot:
         await self.store.open()
@@ -47,7 +49,29 @@ class BotProcess:
         self.bot = CounterpointBot(self.settings, service, **FAST_CLIENT_OPTIONS)
         self.task = asyncio.create_task(self.bot.start(self.server.token))
         await wait_until_ready(self.bot, self.task, TIMEOUT)
+        self._record_handled()
         return self.bot
+
+    def _record_handled(self) -> None:
+        """Note each message the debate cog has finished with (its replies sent, its turn stored), so a test
+        waits for that event instead of sleeping and hoping the bot was done."""
+        cog = self.cog
+        inner = cog._on_message
+
+        async def recording(message):
+            try:
+                await inner(message)
+            finally:
+                self.handled.append(message.id)
+                async with self._handled:
+                    self._handled.notify_all()
+
+        cog._on_message = recording
+
+    async def until_handled(self, message_id: int, times: int = 1) -> None:
+        """Wait until the cog has handled the message ``times`` times (a replay counts again)."""
+        async with asyncio.timeout(TIMEOUT), self._handled:
+            await self._handled.wait_for(lambda: self.handled.count(int(message_id)) >= times)
 
     async def stop(self) -> None:
         if self.bot is not None and self.task is not None:

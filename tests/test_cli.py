@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -30,6 +29,16 @@ def run(args, stdin="", env=None, timeout=60, topics=MINI.parent):
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, timeout=timeout, env=e
     )
+
+
+def output_until(proc, needle: str) -> str:
+    """Read the process's stdout until a line holding ``needle`` (an event, not a sleep)."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if needle in line:
+            return line
+    raise AssertionError(f"{needle!r} never printed; output: {''.join(seen)!r}; stderr: {proc.stderr.read()!r}")
 
 
 def db_rows(path, sql, args=()):
@@ -117,13 +126,12 @@ def test_kill_9_mid_debate_then_resume_loses_and_doubles_nothing(tmp_path):
             except sqlite3.OperationalError:
                 return []
 
-        deadline = time.monotonic() + 30
-        while len(turns()) < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        # wait on what the process prints once a turn is committed, not on a clock
+        output_until(proc, "Debate 1 ")  # the opening is stored
+        assert len(turns()) == 1
         proc.stdin.write(MINI_SCRIPT[0] + "\n")
         proc.stdin.flush()
-        while len(turns()) < 3 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        output_until(proc, "counterpoint> ")  # printed after the exchange is committed
         assert len(turns()) == 3
         proc.stdin.write(MINI_SCRIPT[2] + "\n")  # and kill while it may be processing this one
         proc.stdin.flush()

@@ -36,7 +36,7 @@ async def opening_in_new_thread(server) -> int:
 
 
 async def test_class_end_to_end_three_students_in_parallel(server, run, db):
-    await run()
+    proc = await run()
     teacher = await make_teacher(server)
     code, announce = await create_class(server, teacher, side_policy="alternate")
     students = ["alice", "bob", "carol"]
@@ -52,7 +52,11 @@ async def test_class_end_to_end_three_students_in_parallel(server, run, db):
     async with asyncio.timeout(TIMEOUT):
         while len(server.threads()) < 3:
             await asyncio.sleep(0.02)
-    await asyncio.sleep(0.3)
+    for t in server.threads():  # each debate is open (stored) once its opening is posted
+        await server.wait_for_message(
+            lambda m: any(e.get("title") == "My opening" for e in m.embeds), channel_id=int(t["id"]), since=0,
+            timeout=TIMEOUT,
+        )  # fmt: skip
     threads = {t["name"].split(": ")[1].lower(): int(t["id"]) for t in server.threads()}
     assert all(t["type"] == 12 for t in server.threads())  # private threads
     assert set(threads) == set(students)
@@ -60,12 +64,10 @@ async def test_class_end_to_end_three_students_in_parallel(server, run, db):
     # the three debate in parallel
     async def argue(name: str):
         for text in ["uniforms cost too much for poor families", "rich and poor look the same in uniforms"]:
-            await server.send_message(threads[name], server.user_id(name), text)
-            await server.wait_for_message(channel_id=threads[name], timeout=TIMEOUT, since=0)
-            await asyncio.sleep(0.05)
+            mid = await server.send_message(threads[name], server.user_id(name), text)
+            await proc.until_handled(mid)  # answered and stored
 
     await asyncio.gather(*(argue(n) for n in students))
-    await asyncio.sleep(0.3)
 
     # live status for the teacher
     iid, _ = await server.send_interaction("class status", {}, user_id=teacher)
@@ -114,7 +116,7 @@ async def test_students_cannot_use_teacher_commands_or_read_others(server, run, 
 
 
 async def test_team_mode_one_shared_debate_names_each_speaker(server, run, db):
-    await run()
+    proc = await run()
     teacher = await make_teacher(server)
     code, _ = await create_class(server, teacher, team=True, side_policy="opposition")
     for name in ("alice", "bob"):
@@ -123,9 +125,8 @@ async def test_team_mode_one_shared_debate_names_each_speaker(server, run, db):
     assert len(server.threads()) == 1
     thread = int(server.threads()[0]["id"])
     for name, text in [("alice", "uniforms cost too much for poor families"), ("bob", "pupils need self expression")]:
-        await server.send_message(thread, server.user_id(name), text)
-        await server.wait_for_message(channel_id=thread, timeout=TIMEOUT)
-        await asyncio.sleep(0.1)
+        mid = await server.send_message(thread, server.user_id(name), text)
+        await proc.until_handled(mid)
     debate, turns = await debate_turns(db)
     user_turns = [t for t in turns if t.speaker == "user"]
     assert [t.author_id for t in user_turns] == [str(server.user_id("alice")), str(server.user_id("bob"))]

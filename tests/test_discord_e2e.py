@@ -7,7 +7,6 @@ clicks. Assertions look at what the fake received over REST and at the SQLite lo
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import yaml
@@ -16,7 +15,7 @@ from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
 from bot.topics import TopicLibrary
 from tests.discord_fake import Intents, Permissions
-from tests.discord_harness import MESSAGES, TIMEOUT, TOPIC, BotProcess, answer_of, debate_turns, start_debate, turn
+from tests.discord_harness import TIMEOUT, TOPIC, BotProcess, answer_of, debate_turns, start_debate, turn
 
 # ---------------------------------------------------------------------------------------------- tests
 
@@ -39,7 +38,7 @@ async def test_login_intents_and_command_sync(server, run):
 
 
 async def test_start_opens_thread_and_full_debate_to_scorecard(server, run, db):
-    await run()
+    proc = await run()
     thread_id, iid = await start_debate(server)
     thread = next(t for t in server.threads() if int(t["id"]) == thread_id)
     assert thread["parent_id"] == str(server.channel_id)
@@ -73,8 +72,8 @@ async def test_start_opens_thread_and_full_debate_to_scorecard(server, run, db):
     assert [t.text for t in turns if t.speaker == "user"] == messages
     assert all(t.message_id for t in turns if t.speaker == "user")
     # after the end, messages in the thread are no longer turns
-    await server.send_message(thread_id, server.user_id("alice"), "one more thing")
-    await asyncio.sleep(0.3)
+    late = await server.send_message(thread_id, server.user_id("alice"), "one more thing")
+    await proc.until_handled(late)
     assert len((await debate_turns(db))[1]) == len(turns)
 
 
@@ -164,25 +163,25 @@ async def test_dm_debate(server, run, db):
 
 
 async def test_dm_without_debate_gets_one_hint(server, run):
-    await run()
+    proc = await run()
     alice = server.user_id("alice")
     await server.send_dm(alice, "hello?")
     hint = await server.wait_for_message(channel_id=server.dm_channel_id(alice), timeout=TIMEOUT)
     assert "/debate start" in hint.content
-    await server.send_dm(alice, "hello again")
-    await asyncio.sleep(0.3)
+    again = await server.send_dm(alice, "hello again")
+    await proc.until_handled(again)
     assert len(server.bot_messages(server.dm_channel_id(alice))) == 1
 
 
 async def test_messages_of_others_are_not_turns(server, run, db):
-    await run()
+    proc = await run()
     thread_id, _ = await start_debate(server)
     bob = server.user_id("bob")
     await server.send_message(thread_id, bob, "uniforms are great")
     hint = await server.wait_for_message(channel_id=thread_id, timeout=TIMEOUT)
     assert "not turns" in hint.content
-    await server.send_message(thread_id, bob, "still here")
-    await asyncio.sleep(0.3)
+    still = await server.send_message(thread_id, bob, "still here")
+    await proc.until_handled(still)
     assert len(server.bot_messages(thread_id)) == 2  # the opening and the one hint
     _, turns = await debate_turns(db)
     assert len(turns) == 1
@@ -203,9 +202,8 @@ async def test_long_reply_is_split_under_2000(server, run, db, tmp_path):
         thread_id, _ = await start_debate(server)
         server.checkpoint()
         two_claims = "uniforms cost too much for poor families, and pupils need to express their identity"
-        await server.send_message(thread_id, server.user_id("alice"), two_claims)
-        await server.wait_for("POST", MESSAGES, timeout=TIMEOUT)
-        await asyncio.sleep(0.5)
+        mid = await server.send_message(thread_id, server.user_id("alice"), two_claims)
+        await proc.until_handled(mid)  # every part of the long reply posted
         _, turns = await debate_turns(db)
         reply_text = turns[-1].text
         assert len(reply_text) > 2000
@@ -220,18 +218,17 @@ async def test_long_reply_is_split_under_2000(server, run, db, tmp_path):
 
 
 async def test_replayed_message_after_resume_is_processed_once(server, run, db):
-    await run()
+    proc = await run()
     thread_id, _ = await start_debate(server)
     alice = server.user_id("alice")
     mid = await server.send_message(thread_id, alice, "uniforms cost too much for poor families")
-    await server.wait_for_message(channel_id=thread_id, timeout=TIMEOUT)
-    await asyncio.sleep(0.2)
+    await proc.until_handled(mid)
     before = len(server.bot_messages(thread_id))
     await server.drop_connection()
     await server.wait_for_gateway(lambda p: p.op == 6, timeout=TIMEOUT)  # RESUME
     await server.replay(mid)  # Discord may deliver it again after the resume
     await server.replay(mid)
-    await asyncio.sleep(0.5)
+    await proc.until_handled(mid, times=3)
     assert len(server.bot_messages(thread_id)) == before
     _, turns = await debate_turns(db)
     assert [t.message_id for t in turns].count(str(mid)) == 1
@@ -244,8 +241,7 @@ async def test_restart_mid_debate_continues_from_the_log(server, run, db):
     first = await run()
     thread_id, _ = await start_debate(server)
     await turn(server, thread_id, "alice", "uniforms cost too much for poor families")
-    await asyncio.sleep(0.2)
-    await first.stop()
+    await first.stop()  # the turn is stored before its reply is sent
     second = await run()
     assert second.cog.threads == {thread_id: 1}
     assert second.bot.ready_count == 1
@@ -374,12 +370,15 @@ async def test_bad_options_get_a_friendly_error(server, run):
 
 
 async def test_flood_gets_one_notice(server, run, db):
-    await run(turn_cooldown=30.0)
+    proc = await run(turn_cooldown=3600.0)  # never over during the test, however slow the machine
     thread_id, _ = await start_debate(server)
     alice = server.user_id("alice")
-    for text in ["uniforms cost too much", "and another thing", "and another", "and more"]:
+    sent = [
         await server.send_message(thread_id, alice, text)
-    await asyncio.sleep(0.6)
+        for text in ["uniforms cost too much", "and another thing", "and another", "and more"]
+    ]
+    for mid in sent:
+        await proc.until_handled(mid)
     contents = [m.content for m in server.bot_messages(thread_id)[1:]]
     assert sum("Slow down" in c for c in contents) == 1
     _, turns = await debate_turns(db)

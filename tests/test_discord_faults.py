@@ -18,8 +18,9 @@ async def test_gateway_drop_and_invalid_session_then_the_debate_goes_on(server, 
     await turn(server, thread_id, "alice", "uniforms cost too much for poor families")
     await server.drop_connection()
     await server.wait_for_gateway(lambda p: p.op == 6, timeout=TIMEOUT)  # RESUME
+    mark = len(server.received)
     await server.invalid_session(resumable=True)
-    await asyncio.sleep(0.3)
+    await server.wait_for_gateway(lambda p: p.op == 6, timeout=TIMEOUT, since=mark)  # the session resumed again
     async with asyncio.timeout(TIMEOUT):
         while not proc.bot.is_ready() or proc.bot.is_closed():
             await asyncio.sleep(0.02)
@@ -47,8 +48,7 @@ async def test_429_storm_and_5xx_on_send_are_retried(server, run, db):
 
 async def test_a_full_disk_gets_a_polite_answer_and_the_bot_stays_up(server, run, db):
     proc = await run()
-    thread_id, _ = await start_debate(server)
-    await asyncio.sleep(0.2)
+    thread_id, _ = await start_debate(server)  # returns once the opening is posted: stored before
     before = len((await debate_turns(db))[1])
     limit = max(Path(db).stat().st_size, Path(f"{db}-wal").stat().st_size) + 512
     old = resource.getrlimit(resource.RLIMIT_FSIZE)

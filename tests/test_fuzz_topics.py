@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-import time
+import types
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,9 @@ from tests.fuzzing import FUZZ, FUZZ_EXAMPLES
 
 from .conftest import MINI
 
-QUICK = 2.0  # seconds: a generous bound for refusing a hostile file
+# A hostile file is refused after bounded work, counted, not timed (a clock fails on a loaded machine):
+# YAML nodes composed, objects built, bytes read, digits of numbers built.
+WORK_NODES = 50_001  # bot.topics.MAX_NODES, and the one node that trips it
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 MINI_DOC = yaml.safe_load(MINI_TEXT)
@@ -343,12 +345,43 @@ def test_library_loads_the_good_files_and_reports_the_broken_one(tmp_path_factor
 # ---------------------------------------------------------------- hostile files are refused quickly
 
 
-def _refused(path: Path) -> str:
-    start = time.perf_counter()
+@pytest.fixture
+def work(monkeypatch):
+    """Counters of the loader's work, kept outside the loader (its own limits are what is under test)."""
+    done = types.SimpleNamespace(nodes=0, built=0, bytes_read=0, longest_int=0)
+    compose, construct = yaml.composer.Composer.compose_node, yaml.constructor.BaseConstructor.construct_object
+    build_int, read_bytes = yaml.constructor.SafeConstructor.construct_yaml_int, Path.read_bytes
+
+    def counted_compose(self, parent, index):
+        done.nodes += 1
+        return compose(self, parent, index)
+
+    def counted_construct(self, node, deep=False):
+        done.built += 1
+        return construct(self, node, deep=deep)
+
+    def counted_int(self, node):
+        done.longest_int = max(done.longest_int, len(node.value))
+        return build_int(self, node)
+
+    def counted_read(self):
+        data = read_bytes(self)
+        done.bytes_read += len(data)
+        return data
+
+    monkeypatch.setattr(yaml.composer.Composer, "compose_node", counted_compose)
+    monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_object", counted_construct)
+    monkeypatch.setattr(yaml.constructor.SafeConstructor, "construct_yaml_int", counted_int)
+    monkeypatch.setattr(Path, "read_bytes", counted_read)
+    return done
+
+
+def _refused(path: Path, work) -> str:
     with pytest.raises(TopicError) as exc:
         load_topic_file(path)
-    elapsed = time.perf_counter() - start
-    assert elapsed < QUICK, f"{path.name} took {elapsed:.2f} s to refuse"
+    assert work.nodes <= WORK_NODES and work.built <= WORK_NODES, work
+    assert work.bytes_read <= MAX_TOPIC_BYTES, work
+    assert work.longest_int <= 100, work  # bot.topics.MAX_NUMBER_CHARS
     assert_clear(exc.value, str(path))
     return str(exc.value)
 
@@ -361,22 +394,26 @@ def _billion_laughs(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path):
+def test_billion_laughs_is_refused_quickly(tmp_path, work):
     path = tmp_path / "bomb.yaml"
     path.write_text(_billion_laughs(), encoding="utf-8")
-    assert "aliases" in _refused(path)
+    assert "aliases" in _refused(path, work)
+    assert work.built == 0  # refused while composing: no alias was expanded
 
 
-def test_billion_laughs_inside_a_valid_topic_is_refused_quickly(tmp_path):
+def test_billion_laughs_inside_a_valid_topic_is_refused_quickly(tmp_path, work):
     path = tmp_path / "bomb.yaml"
     path.write_text(MINI_TEXT + "ground_rules: &r [x]\n" + _billion_laughs().replace("a: &a", "scope: &a"))
-    assert "aliases" in _refused(path)
+    assert "aliases" in _refused(path, work)
+    assert work.built == 0
 
 
-def test_a_ten_megabyte_file_is_refused_quickly(tmp_path):
+def test_a_ten_megabyte_file_is_refused_quickly(tmp_path, work):
     path = tmp_path / "huge.yaml"
     path.write_bytes((MINI_TEXT.encode("utf-8") * (10 * 1024 * 1024 // len(MINI_TEXT) + 1))[: 10 * 1024 * 1024])
-    assert "file too large" in _refused(path)
+    work.bytes_read = 0  # (written above through write_bytes, not read)
+    assert "file too large" in _refused(path, work)
+    assert work.bytes_read == 0 and work.nodes == 0  # refused from its size alone
 
 
 DEEP = 10_000
@@ -391,10 +428,10 @@ NESTINGS = {
 
 
 @pytest.mark.parametrize("text", NESTINGS.values(), ids=NESTINGS.keys())
-def test_deep_nesting_is_refused_quickly(tmp_path, text):
+def test_deep_nesting_is_refused_quickly(tmp_path, text, work):
     path = tmp_path / "deep.yaml"
     path.write_text(text, encoding="utf-8")
-    message = _refused(path)
+    message = _refused(path, work)
     assert "RecursionError" not in message and "MemoryError" not in message
 
 
@@ -417,15 +454,17 @@ LONG_NUMBERS = {  # one number filling the byte limit
 
 
 @pytest.mark.parametrize("text", LONG_NUMBERS.values(), ids=LONG_NUMBERS.keys())
-def test_long_numbers_are_refused_quickly(tmp_path, text):
+def test_long_numbers_are_refused_quickly(tmp_path, text, work):
     path = tmp_path / "number.yaml"
     path.write_text(text + "\n", encoding="utf-8")
-    assert "number too long" in _refused(path)
+    assert "number too long" in _refused(path, work)
+    assert work.longest_int == 0  # never built
 
 
 @pytest.mark.parametrize("text", DENSE.values(), ids=DENSE.keys())
-def test_dense_files_under_the_size_limit_are_refused_quickly(tmp_path, text):
+def test_dense_files_under_the_size_limit_are_refused_quickly(tmp_path, text, work):
     path = tmp_path / "dense.yaml"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size <= MAX_TOPIC_BYTES
-    assert "nodes" in _refused(path)
+    assert "nodes" in _refused(path, work)
+    assert work.built == 0  # refused while composing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -342,7 +343,8 @@ async def test_security_headers_and_read_only(web):
 
 def test_serve_stops_on_ctrl_c(tmp_path):
     """`counterpoint serve` prints an admin link, keeps a generated secret beside the database, and Ctrl-C
-    (SIGINT) ends it with exit code 0."""
+    (SIGINT) ends it with exit code 0. The viewer opens an existing log read-only (it creates none)."""
+    asyncio.run(SQLiteStore(tmp_path / "x.sqlite3").open_and_close())
     proc, port, link = start_serve(tmp_path / "x.sqlite3", tmp_path)
     try:
         assert link.startswith(f"http://127.0.0.1:{port}/?t="), (link, proc.stderr.read() if not link else "")
@@ -350,9 +352,7 @@ def test_serve_stops_on_ctrl_c(tmp_path):
         assert secret.stat().st_mode & 0o777 == 0o600
         assert LinkSigner(secret.read_bytes(), "http://x").verify(link.split("t=")[1]) == "all"
         proc.send_signal(signal.SIGINT)
-        start = time.monotonic()
-        assert proc.wait(timeout=10) == 0
-        assert time.monotonic() - start < 10
+        assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -21,7 +21,7 @@ from ..domain.records import ClassRecord
 from ..reports import class_report_csv, class_report_html, student_turns
 from . import render
 from . import texts as T
-from .errors import UserFacingError
+from .errors import UserFacingError, routed
 
 if TYPE_CHECKING:
     from .client import CounterpointBot
@@ -51,6 +51,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:join:(
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match, /):
         return cls(int(match["klass"]))
 
+    @routed
     async def callback(self, interaction: discord.Interaction) -> None:
         cog: ClassCog = interaction.client.get_cog(ClassCog.__cog_name__)  # type: ignore[assignment]
         klass = await cog.service.store.get_class(self.class_id)

@@ -25,7 +25,7 @@ from ..service import Outcome
 from ..storage.base import DuplicateMessage, StorageUnavailable
 from . import render
 from . import texts as T
-from .errors import UserFacingError
+from .errors import UserFacingError, routed
 
 if TYPE_CHECKING:
     from .client import CounterpointBot
@@ -78,6 +78,7 @@ class SideButton(
             int(g["klass"]) if g.get("klass") else None,
         )
 
+    @routed
     async def callback(self, interaction: discord.Interaction) -> None:
         cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
         if interaction.user.id != self.user_id:
@@ -553,6 +554,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             outcome = await self.service.command(debate.id, command, author=message.author.display_name)
             await self.deliver(outcome)
             return
+        if await self.service.store.has_message(str(message.id)):
+            return  # a replay after a gateway RESUME: already answered, and not a new turn for the cooldown
         if not self._cooldown_ok(message.author.id):
             if message.author.id not in self._flood_noticed:
                 self._flood_noticed.add(message.author.id)

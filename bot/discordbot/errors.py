@@ -3,6 +3,7 @@ unexpected is logged with its traceback and the user gets a short apology. Nothi
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import discord
@@ -68,5 +69,29 @@ class ErrorHandler:
         except discord.HTTPException as exc:  # the interaction expired or the channel is gone
             log.warning("could not report an error to the user: %s", exc)
 
+    async def on_component_error(self, interaction: discord.Interaction, error: BaseException, item: object) -> None:
+        """A button's callback failed: the same replies as a slash command (discord.py would only log it)."""
+        text = message_for(error)
+        if text is None:
+            custom_id = getattr(getattr(item, "item", None), "custom_id", None) or type(item).__name__
+            log.error("error in button %s (interaction %s)", custom_id, interaction.id, exc_info=error)
+            text = T.ERROR_GENERIC
+        await self.reply(interaction, text)
+
     def unexpected(self, where: str, error: BaseException) -> None:
         log.error("unexpected error in %s", where, exc_info=error)
+
+
+def routed(callback):
+    """Decorate every component callback (buttons, selects) with this: its errors go to the bot's one
+    ErrorHandler, so the user gets the same reply as from the slash command."""
+
+    @functools.wraps(callback)
+    async def run(self, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as exc:
+            await interaction.client.errors.on_component_error(interaction, exc, self)
+
+    run.routed = True
+    return run

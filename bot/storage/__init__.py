@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from .base import DuplicateMessage, StorageUnavailable, Store
+from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable, Store
 from .sqlite import SQLiteStore
 
 __all__ = [
+    "DatabaseProblem",
     "DuplicateMessage",
     "PostgresStore",
     "SQLiteStore",
@@ -24,19 +25,22 @@ def is_postgres_url(url: str | None) -> bool:
     return bool(url) and url.startswith(POSTGRES_SCHEMES)
 
 
-def open_store(settings) -> Store:
+def open_store(settings, *, read_only: bool = False) -> Store:
     """The store the settings name: PostgreSQL when ``database_url`` (DATABASE_URL) is a postgres:// or
-    postgresql:// URL, else the SQLite file ``db_path``. Not opened yet: use ``async with``."""
+    postgresql:// URL, else the SQLite file ``db_path``. Not opened yet: use ``async with``.
+
+    ``read_only`` (the viewer): nothing is written, not even a migration; a schema older than the code is
+    refused with the command that upgrades it."""
     url = getattr(settings, "database_url", None) or ""
     if is_postgres_url(url):
         from .postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, read_only=read_only)
     if url:
         logging.getLogger("counterpoint").warning(
             "DATABASE_URL is not a postgresql:// URL; using the SQLite file %s", settings.db_path
         )
-    return SQLiteStore(settings.db_path)
+    return SQLiteStore(settings.db_path, read_only=read_only)
 
 
 def __getattr__(name: str):

@@ -23,6 +23,20 @@ class StorageUnavailable(CounterpointError):
         self.detail = detail
         super().__init__(f"the debate log cannot be written right now ({detail})")
 
+    @property
+    def transient(self) -> bool:
+        """Another process holds the write lock: the same write may succeed a moment later."""
+        return "locked" in self.detail or "busy" in self.detail
+
+
+class DatabaseProblem(CounterpointError, RuntimeError):
+    """The database cannot be used at all (damaged, not readable or writable, a schema from another version):
+    one line naming the file, the cause and what to do."""
+
+    def __init__(self, where: str, cause: str, action: str):
+        self.where, self.cause, self.action = where, cause, action
+        super().__init__(f"{where}: {cause}; {action}")
+
 
 class Store(Protocol):
     async def open(self) -> None: ...

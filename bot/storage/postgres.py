@@ -47,7 +47,7 @@ from .rows import (
     turn_fields,
     turn_record,
 )
-from .sqlite import SQLiteStore
+from .sqlite import SQLiteStore, schema_problem
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +117,17 @@ def _pg(sql: str) -> str:
 
 
 class PostgresStore:
-    def __init__(self, dsn: str, *, min_size: int = 1, max_size: int = 10, command_timeout: float = 60):
+    def __init__(
+        self, dsn: str, *, min_size: int = 1, max_size: int = 10, command_timeout: float = 60, read_only: bool = False
+    ):
         if not is_postgres_url(dsn):
             raise ValueError("a PostgreSQL URL starts with postgresql:// or postgres://")
         self.dsn = dsn
+        self.read_only = read_only
         self._pool: asyncpg.Pool | None = None
         self._pool_args = dict(min_size=min_size, max_size=max_size, command_timeout=command_timeout)
+        if read_only:  # every transaction of the viewer is a read-only one
+            self._pool_args["server_settings"] = {"default_transaction_read_only": "on"}
         self.applied: list[int] = []  # the migrations this instance applied (others may have applied the rest)
 
     def __repr__(self) -> str:
@@ -147,10 +152,19 @@ class PostgresStore:
         except (*_UNAVAILABLE, asyncpg.PostgresError) as exc:
             raise StorageUnavailable(f"cannot connect to PostgreSQL at {redact(self.dsn)}: {exc}") from exc
         try:
-            await self.migrate()
+            if self.read_only:
+                await self._check_schema()
+            else:
+                await self.migrate()
         except BaseException:
             await self.close()
             raise
+
+    async def _check_schema(self) -> None:
+        known = len(pg_migrations())
+        current = await self.schema_version()
+        if current != known:
+            raise schema_problem(redact(self.dsn), current, known)
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -198,10 +212,7 @@ class PostgresStore:
             try:
                 current = await _schema_version(conn)
                 if current > len(known):
-                    raise RuntimeError(
-                        f"database {redact(self.dsn)} has schema version {current}, newer than this "
-                        f"Counterpoint knows ({len(known)}); upgrade Counterpoint"
-                    )
+                    raise schema_problem(redact(self.dsn), current, len(known))
                 if current == len(known):
                     return current
                 async with conn.transaction():

@@ -11,12 +11,13 @@ import re
 import sqlite3
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import aiosqlite
 
 from ..domain.errors import ClassNotFound, DebateNotFound
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
-from .base import DuplicateMessage, StorageUnavailable
+from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable
 from .rows import (
     CLASS_COLS,
     DEBATE_COLS,
@@ -75,9 +76,50 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
+_DAMAGED = ("file is not a database", "malformed", "disk i/o error", "corrupt")
+_NO_ACCESS = ("unable to open", "readonly", "read-only", "permission", "access permission")
+
+
+def schema_problem(where: str, current: int, known: int) -> DatabaseProblem:
+    if current > known:
+        return DatabaseProblem(
+            where,
+            f"schema version {current}, newer than this Counterpoint knows ({known})",
+            "upgrade Counterpoint (pip install -U counterpoint) to use it",
+        )
+    return DatabaseProblem(
+        where,
+        f"schema version {current}, older than this Counterpoint ({known})",
+        "the viewer only reads it: upgrade it once with `counterpoint transcripts list` (or by starting the bot), "
+        "then start the viewer again",
+    )
+
+
+def database_problem(path: str, exc: BaseException) -> DatabaseProblem | None:
+    """The one-line explanation of an SQLite error that makes the file unusable; None for other errors."""
+    if isinstance(exc, DatabaseProblem):
+        return exc
+    cause = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+    lowered = cause.lower()
+    if isinstance(exc, sqlite3.DatabaseError) and any(k in lowered for k in _DAMAGED):
+        return DatabaseProblem(
+            path, f"the database is damaged ({cause})", "restore a backup with `counterpoint restore BACKUP`"
+        )
+    if isinstance(exc, OSError | sqlite3.OperationalError) and any(k in lowered for k in _NO_ACCESS):
+        return DatabaseProblem(
+            path,
+            f"cannot open the database for reading and writing ({cause})",
+            "fix the permissions of the file and of its directory (Counterpoint writes a -wal file beside it), "
+            "or set COUNTERPOINT_DB to another file",
+        )
+    return None
+
+
 class SQLiteStore:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = str(path)
+        self.read_only = read_only
+        self.checked = False  # PRAGMA quick_check ran at open (the file was not closed cleanly)
         self._db: aiosqlite.Connection | None = None
         # one connection serves every debate: writes (transactions) must not interleave on it
         self._write = asyncio.Lock()
@@ -96,21 +138,81 @@ class SQLiteStore:
         return self._db
 
     async def open(self) -> None:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        """Open (and migrate) the file. A file that is damaged, cannot be opened, or has another schema
+        version is DatabaseProblem: one line with the file, the cause and what to do."""
         try:
-            for pragma in PRAGMAS:
-                await self._db.execute(pragma)
-            await self.migrate()
+            await self._open()
+        except (sqlite3.Error, OSError) as exc:
+            await self.close()
+            problem = database_problem(self.path, exc)
+            if problem is None:
+                raise
+            raise problem from None
         except BaseException:
             await self.close()
             raise
+
+    def _unclean(self) -> bool:
+        """A -wal or hot -journal beside the file: the last writer did not close it cleanly (or another process
+        has it open; the check is cheap and read-only)."""
+        if self.path == ":memory:":
+            return False
+        return any(
+            Path(self.path + suffix).is_file() and Path(self.path + suffix).stat().st_size > 0
+            for suffix in ("-wal", "-journal")
+        )
+
+    async def _open(self) -> None:
+        if self.read_only:
+            if not Path(self.path).is_file():
+                raise DatabaseProblem(
+                    self.path,
+                    "no database here yet",
+                    "check COUNTERPOINT_DB; the viewer only reads a log the bot or `counterpoint debate` made",
+                )
+            uri = "file:" + quote(os.path.abspath(self.path)) + "?mode=ro"
+            if not os.access(Path(self.path).parent, os.W_OK) and not Path(self.path + "-wal").exists():
+                # a read-only directory with no -wal: nobody can be writing (a writer needs the -wal), and
+                # SQLite could not create the -shm it needs to read a WAL file: read it as immutable
+                uri += "&immutable=1"
+            self._db = await _connect(uri, uri=True)
+            await self._db.execute("PRAGMA busy_timeout=5000")
+            await self._quick_check()
+            known = len(migrations())
+            current = await self.schema_version()
+            if current != known:
+                raise schema_problem(self.path, current, known)
+            return
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await _connect(self.path)
+        await self._quick_check()
+        for pragma in PRAGMAS:
+            await self._db.execute(pragma)
+        await self.migrate()
+
+    async def _quick_check(self) -> None:
+        if not self._unclean():
+            return
+        self.checked = True
+        async with self.db.execute("PRAGMA quick_check(5)") as cur:
+            status = "; ".join(" ".join(str(r[0]).split()) for r in await cur.fetchall())
+        if status != "ok":
+            raise DatabaseProblem(
+                self.path,
+                f"the file was not closed cleanly and fails its integrity check ({status})",
+                "restore a backup with `counterpoint restore BACKUP`",
+            )
 
     async def close(self) -> None:
         if self._db is not None:
             await self._db.close()
             self._db = None
+
+    async def open_and_close(self) -> int:
+        """Create or upgrade the file to the latest schema; returns the schema version."""
+        async with self:
+            return await self.schema_version()
 
     async def schema_version(self) -> int:
         async with self.db.execute("PRAGMA user_version") as cur:
@@ -121,10 +223,7 @@ class SQLiteStore:
         current = await self.schema_version()
         known = migrations()
         if current > len(known):
-            raise RuntimeError(
-                f"database {self.path} has schema version {current}, newer than this "
-                f"Counterpoint knows ({len(known)}); upgrade Counterpoint"
-            )
+            raise schema_problem(self.path, current, len(known))
         for version, _name, sql in known:
             if version <= current:
                 continue
@@ -326,6 +425,19 @@ class SQLiteStore:
     async def integrity_check(self) -> str:
         async with self.db.execute("PRAGMA integrity_check") as cur:
             return (await cur.fetchone())[0]
+
+
+async def _connect(target: str, **kwargs) -> aiosqlite.Connection:
+    """aiosqlite.connect; when the file cannot be opened, wait for aiosqlite's thread to finish first (it would
+    otherwise report to an event loop already closed, printing a traceback after our one-line error)."""
+    conn = aiosqlite.connect(target, isolation_level=None, **kwargs)
+    try:
+        return await conn
+    except BaseException:
+        thread = getattr(conn, "_thread", None)
+        if thread is not None and thread.is_alive():
+            await asyncio.to_thread(thread.join, 10)
+        raise
 
 
 def _split_sql(sql: str) -> list[str]:

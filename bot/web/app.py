@@ -14,7 +14,9 @@ A missing, forged or expired token, or a page outside the token's scope, gets a 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from ..reports import class_report_csv
 from ..service import DebateService
 from .links import InvalidLink, LinkSigner
 
+log = logging.getLogger(__name__)
 PER_PAGE = 50
 MAX_TOKEN = 2048
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,7 +60,10 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-_ID = r"{id:\d{1,18}}"
+# ids in ASCII digits without leading zeros: one spelling per page (\d would take "\u0664" for 4, and "04")
+ID_RE = r"[1-9][0-9]{0,17}"
+_ID = f"{{id:{ID_RE}}}"
+SERVER_NAME = "Counterpoint"  # not aiohttp's "Python/3.x aiohttp/3.x"
 
 
 # ---------------------------------------------------------------------------------------------- access
@@ -78,9 +84,9 @@ class Access:
         if scope == "all":
             return cls("all", token)
         kind, _, rest = scope.partition(":")
-        if kind == "debate" and re.fullmatch(r"\d{1,18}", rest):
+        if kind == "debate" and re.fullmatch(ID_RE, rest):
             return cls("debate", token, debate_id=int(rest))
-        if kind == "class" and re.fullmatch(r"\d{1,18}", rest):
+        if kind == "class" and re.fullmatch(ID_RE, rest):
             return cls("class", token, class_id=int(rest))
         if kind == "student":
             guild, sep, user = rest.partition(":")
@@ -290,7 +296,7 @@ async def index(request: web.Request) -> web.Response:
         raw = q.get(name, "").strip()
         if not raw:
             return None
-        if raw.isdigit() and len(raw) <= 18:
+        if re.fullmatch(r"[0-9]{1,18}", raw):  # ASCII digits only
             return int(raw)
         notes.append(f"Ignored the {name} filter: not a number.")
         return None
@@ -563,11 +569,30 @@ async def _guard(request: web.Request, handler):
         resp = _render(request, "error.html", status=500, title="Error", heading="Cannot show this page",
                        message=str(exc))  # fmt: skip
         return resp
+    except web.HTTPException:
+        raise
+    except Exception:  # a damaged page of the log, for example: the styled page, not aiohttp's plain 500
+        log.exception("cannot show %s", request.path)
+        text = "The debate log cannot be read here right now. The server log has the details."
+        return _render(request, "error.html", status=500, title="Error", heading="Cannot show this page",
+                       message=text)  # fmt: skip
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
+    response.headers["Server"] = SERVER_NAME
+
+
+class _ViewerRequest(web.Request):
+    """aiohttp answers a request it cannot parse (a 100 KB query string, a bad header) with its own 400
+    page, before routing, so on_response_prepare never sees it: the headers are added here instead."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        if self._match_info is None:
+            await _headers(self, response)
+            return
+        await super()._prepare_hook(response)
 
 
 def make_app(service: DebateService, signer: LinkSigner) -> web.Application:
@@ -576,6 +601,8 @@ def make_app(service: DebateService, signer: LinkSigner) -> web.Application:
     app[SIGNER] = signer
     app[JINJA] = _environment()
     app.on_response_prepare.append(_headers)
+    # requests aiohttp cannot parse get the security headers too (see _ViewerRequest)
+    app._make_request = functools.partial(app._make_request, _cls=_ViewerRequest)  # type: ignore[method-assign]
     fmts = "|".join(FORMATS)
     app.router.add_get("/", index)
     app.router.add_get(f"/debates/{_ID}", debate_page)

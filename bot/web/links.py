@@ -7,10 +7,12 @@ Scopes: ``all`` (everything; made by the CLI), ``debate:<id>`` (one transcript),
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -20,6 +22,9 @@ from ..domain.errors import CounterpointError
 
 class InvalidLink(CounterpointError):
     """A forged, malformed or expired link."""
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 def _b64(data: bytes) -> str:
@@ -33,8 +38,8 @@ def _unb64(text: str) -> bytes:
 class LinkSigner:
     def __init__(self, secret: bytes | str, base_url: str):
         self._secret = secret.encode("utf-8") if isinstance(secret, str) else secret
-        if len(self._secret) < 16:
-            raise ValueError("the link secret must be at least 16 bytes")
+        if len(self._secret) < MIN_SECRET:
+            raise ValueError(f"the link secret must be at least {MIN_SECRET} bytes")
         self.base_url = base_url.rstrip("/")
 
     def __repr__(self) -> str:
@@ -46,8 +51,14 @@ class LinkSigner:
         return f"{payload}.{_b64(mac)}"
 
     def verify(self, token: str, now: float | None = None) -> str:
+        """The scope of a genuine, unexpired token. A token has one spelling: unpadded URL-safe base64 in
+        its canonical form (no ``=``, no spare bits set in the last character)."""
         try:
+            if not _TOKEN.fullmatch(token):
+                raise InvalidLink("this link is not valid")
             payload, mac = token.split(".", 1)
+            if _b64(_unb64(payload)) != payload or _b64(_unb64(mac)) != mac:
+                raise InvalidLink("this link is not valid")
             expected = hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest()
             if not hmac.compare_digest(expected, _unb64(mac)):
                 raise InvalidLink("this link is not valid")
@@ -73,21 +84,53 @@ class LinkSigner:
         return f"{self.base_url}/?t={token}"
 
 
+MIN_SECRET = 16
+
+
 def load_secret(settings) -> bytes:
-    """settings.web_secret, else a random secret kept (mode 0600) beside the database and reused."""
+    """settings.web_secret, else a random secret kept (mode 0600) beside the database and reused.
+
+    The file appears complete or not at all (written to a temporary file, then linked into place), so a
+    process starting at the same moment never reads it half-written; every error about it names the file.
+    """
     if settings.web_secret:
-        return settings.web_secret.encode("utf-8")
+        secret = settings.web_secret.encode("utf-8")
+        if len(secret) < MIN_SECRET:
+            raise ValueError(f"COUNTERPOINT_WEB_SECRET must be at least {MIN_SECRET} bytes")
+        return secret
     path = Path(f"{settings.db_path}.websecret")
     try:
-        return path.read_bytes().strip()
+        return _read_secret(path)
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(32).encode("ascii")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process (the bot, the viewer) made it first
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(secret)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_urlsafe(32).encode("ascii"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another process (the bot, the viewer) made it first
+                os.link(tmp, path)  # atomic, and never replaces a secret already there
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create the link secret file {path}: {exc.strerror or exc}") from None
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> bytes:
+    try:
+        secret = path.read_bytes().strip()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ValueError(f"cannot read the link secret file {path}: {exc.strerror or exc}") from None
+    if len(secret) < MIN_SECRET:
+        raise ValueError(
+            f"the link secret file {path} holds {len(secret)} bytes, fewer than {MIN_SECRET}: delete it (a new "
+            "secret is made; links given out before stop working) or set COUNTERPOINT_WEB_SECRET"
+        )
     return secret
