@@ -225,3 +225,9 @@ def test_a_conceded_point_named_as_an_argument_is_not_attacked(matcher):
     )
     got = moves(matcher, text, S, ["stalin-ended-terror", "cult-and-discontent"])
     assert got[0] == ("economic-scapegoats", FOR) and ("cult-and-discontent", AGAINST) not in got
+
+
+def test_your_point_about_a_point_not_made_yet_attacks_that_point(matcher):
+    text = "ur point about a power grab is wrong, a planned strategy doesnt kill its best generals before a war"
+    got = moves(matcher, text, S, ["order-00447-quotas", "signed-death-lists", "fear-of-overthrow"])
+    assert got[0] == ("calculated-power-grab", AGAINST)

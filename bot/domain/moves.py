@@ -69,7 +69,8 @@ _NAMES_ARGUMENT = re.compile(
     r"theory|contention|assertion|suggestion|example|evidence|story|line|logic|reasoning|said|say|says|saying|"
     r"claimed|claim|argued|argue|argues|mentioned|brought up|keep|made|suggest|suggested|assume|assumes|"
     r"insist|contend|contends|maintain|maintains|think|thinks|reckon|seem|seems)\b|"
-    r"\bthe [a-z0-9' -]{2,40} (argument|point|thesis|theory|idea|story|claim|case|explanation|narrative|"
+    r"\bthe (?:(?!(?:was|is|were|are|had|has|did|does|kept|been) )[a-z0-9' -]){2,40} "
+    r"(argument|point|thesis|theory|idea|story|claim|case|explanation|narrative|"
     r"reading|view|interpretation|line)\b"
 )
 _DISMISSIVE = re.compile(
@@ -409,6 +410,16 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
         wasnt = [s for s in homes if not s.sarcastic and _IT_WASNT.search(s.text) and _best_of(s, all_ids) == i]
         if wasnt and max(s.scores[i] for s in wasnt) >= threshold:
             return True
+        # "your point about a power grab is wrong": a point not made yet, named as the bot's argument
+        if any(
+            s.pointed
+            and s.attacks
+            and not s.concedes
+            and s.pointed[i] >= NAME_MIN
+            and _best_of_names(s.pointed, theirs) == i
+            for s in segments
+        ):
+            return True
         # a point not yet made: attacked only when the words around it attack (else the stance is unsure)
         return bool(marked) and scores[i] >= max(threshold, PREEMPT_SHARE * top)
 
@@ -430,6 +441,9 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             seg = pointing[0]
             latest = {ids.index(c): k for k, c in enumerate(ctx.in_play) if c in ids}
             target = max(in_play, key=lambda j: (seg.scores[j] + seg.names[j], latest.get(j, -1)))
+            named = max(theirs, key=lambda j: seg.pointed[j], default=None) if seg.pointed else None
+            if named is not None and named not in in_play and seg.pointed[named] >= NAME_MIN:
+                target = named  # "your point about a power grab": a point of the bot's side not made yet
             moves.append(Move(ids[target], AGAINST, max(scores[target], threshold)))
             theirs = [i for i in theirs if i != target]
     raised = [i for i in theirs if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
@@ -441,7 +455,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     }
     # a raised argument first, then points in play (the one named as an argument first), then the rest, by score
     attacks.sort(
-        key=lambda i: (i not in raised, i not in in_play, -named[i] if named[i] >= NAME_MIN else 0.0, -scores[i])
+        key=lambda i: (i not in raised, -named[i] if named[i] >= NAME_MIN else 0.0, i not in in_play, -scores[i])
     )
     if attacks and not moves:
         moves.append(Move(ids[attacks[0]], AGAINST, scores[attacks[0]]))
@@ -454,6 +468,10 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     if conceded is not None and not undercut and all(m.claim != ids[conceded] for m in moves):
         moves.append(Move(ids[conceded], FOR, scores[conceded]))
     return moves
+
+
+def _best_of_names(names: tuple[float, ...], among: list[int]) -> int | None:
+    return max(among, key=lambda j: names[j], default=None)
 
 
 def _aims_at_play(seg: Segment, own: list[int], in_play: set[int], threshold: float) -> bool:
