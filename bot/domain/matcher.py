@@ -296,7 +296,6 @@ class Matcher:
         self._typo_cache: dict[str, str | None] = {}
         self._index = self._build(topic)
         self._sides = [c.side for c in topic.claims]
-        self._reb_postings = _bm25([_tf(r.text for r in c.rebuttals) for c in topic.claims])
         n = max(len(self.claim_ids), 1)
         unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self.threshold = CLAIM_THRESHOLD * unit
@@ -536,16 +535,6 @@ class Matcher:
     def _on_topic(self, content: list[str]) -> bool:
         return any(s in self._index.topic_stems and self._index.idf.get(s, 0) > 0.3 for s in content)
 
-    def _reb_score(self, content: list[str]) -> list[float]:
-        """How much the message reads like a rebuttal of each claim (a sign that it attacks that claim)."""
-        scores = [0.0] * len(self.claim_ids)
-        terms = set(content)
-        terms.update(f"{a}_{b}" for a, b in zip(content, content[1:], strict=False))
-        for term in terms:
-            for ci, w in self._reb_postings.get(term, ()):
-                scores[ci] += w
-        return scores
-
     def _score(self, content: list[str], raw: bool = False) -> list[float]:
         idx = self._index
         scores = [0.0] * len(self.claim_ids)
@@ -662,32 +651,6 @@ def _in_order(seq: list[str], start: int, stems: tuple[str, ...], gap: int = 2) 
         except ValueError:
             return False
     return True
-
-
-def _tf(texts) -> dict[str, float]:
-    tf: dict[str, float] = defaultdict(float)
-    for text in texts:
-        for term in _terms(words(text)):
-            tf[term] += 1.0
-    return dict(tf)
-
-
-def _bm25(docs: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
-    """BM25 postings (claim index, weight) of a list of term-frequency documents."""
-    n = len(docs)
-    lengths = [sum(tf.values()) for tf in docs]
-    avg = (sum(lengths) / n if n else 1.0) or 1.0
-    df: dict[str, int] = defaultdict(int)
-    for tf in docs:
-        for term in tf:
-            df[term] += 1
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for ci, tf in enumerate(docs):
-        norm = K1 * (1 - B + B * lengths[ci] / avg)
-        for term, f in tf.items():
-            postings[term].append((ci, idf[term] * f * (K1 + 1) / (f + norm)))
-    return dict(postings)
 
 
 def _terms(ws: list[str]) -> list[str]:
