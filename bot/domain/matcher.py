@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
 from .english import WORDS as ENGLISH
-from .misconceptions import find as find_misconceptions
+from .misconceptions import Index as MisconceptionIndex
 from .moves import Context, Reading, decide, segment
 from .text import NEGATIONS, STOPWORDS, fold, folded_words, stem, words
 from .topic import Topic
@@ -296,6 +296,7 @@ class Matcher:
         self._typo_cache: dict[str, str | None] = {}
         self._index = self._build(topic)
         self._sides = [c.side for c in topic.claims]
+        self._misconceptions = MisconceptionIndex(topic)
         n = max(len(self.claim_ids), 1)
         unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self.threshold = CLAIM_THRESHOLD * unit
@@ -494,7 +495,7 @@ class Matcher:
             strong=self.strong,
             sources=self._cited_sources(content),
         )
-        corrections = tuple(m.id for m in find_misconceptions(self.topic, text[:MAX_TEXT]))
+        corrections = tuple(m.id for m in self._misconceptions.find(text[:MAX_TEXT]))
         other_event = _OTHER_EVENT.search(tok.folded) and reading.kind not in ("denial", "injection", "abuse")
         # another event named, and no claim argued clearly: a confusion to clear up, not a debate point
         if other_event and (not reading.moves or reading.scores[0] < self.strong):
