@@ -343,7 +343,7 @@ class DebateService:
         sources = tuple(dict.fromkeys(s for p in reply.parts for s in p.sources))
         return TurnDraft(
             "bot",
-            reply.text,
+            reply.full_text,  # the transcript keeps every line whole; the reply shown may be its short form
             phase,
             rnd,
             "counterpoint",

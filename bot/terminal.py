@@ -41,6 +41,9 @@ def _without_status_line(text: str) -> str:
     return text
 
 
+MORE_HINT = "(/more shows the full evidence)"
+
+
 class Terminal:
     def __init__(
         self,
@@ -154,6 +157,9 @@ class Terminal:
             if unsaved is not None and not line.strip():
                 line = unsaved  # Enter: the kept turn again
             text = line.strip()
+            if text.lower() in ("/more", "/more evidence"):
+                await self.show_more(debate_id)
+                continue
             try:
                 if text.startswith("/") and text[1:].split(" ")[0].lower() in ("concede", "end", "status", "help"):
                     name = text[1:].split(" ")[0].lower()
@@ -191,8 +197,19 @@ class Terminal:
                 self.show(f"(The debate log is busy: {exc.detail}. Trying again in {delay:g} s.)")
                 await self.sleep(delay)
 
+    async def show_more(self, debate_id: int) -> None:
+        """/more: the bot's last reply with every line whole, as the transcript keeps it."""
+        turns = await self.service.store.turns(debate_id)
+        last = next((t for t in reversed(turns) if t.speaker == "bot"), None)
+        if last is None:
+            self.show("Nothing to expand yet.")
+            return
+        self.show(f"\ncounterpoint (the full evidence)> {_without_status_line(last.text)}")
+
     def show_outcome(self, outcome: Outcome) -> None:
         self.show(f"\ncounterpoint> {outcome.reply.text}")
+        if outcome.reply.shortened and outcome.debate.active:
+            self.show(MORE_HINT)
         if outcome.scorecard is not None:
             topic = self.service.topic(outcome.debate.topic_id)
             self.show("\n" + render_scorecard(topic, outcome.scorecard))

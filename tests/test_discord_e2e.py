@@ -189,7 +189,8 @@ async def test_messages_of_others_are_not_turns(server, run, db):
 
 async def test_long_reply_is_split_under_2000(server, run, db, tmp_path):
     data = yaml.safe_load((Path(__file__).parent / "data/topics/mini.yaml").read_text())
-    filler = " ".join(f"Sentence {i} adds more detail to this point." for i in range(40))
+    # one long sentence: a reply is shortened at sentence ends, so only a sentence this long needs splitting
+    filler = " ".join(f"and clause {i} adds more detail to this point," for i in range(40))
     for claim in data["claims"]:
         for item in claim["arguments"] + claim["rebuttals"]:
             item["text"] = f"{item['text']} {filler}"[:1900]

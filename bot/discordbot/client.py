@@ -87,13 +87,13 @@ class CounterpointBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         from .classes import ClassCog, JoinButton
-        from .cog import DebateCog, SideButton
+        from .cog import DebateCog, MoreButton, SideButton
 
         self.tree.on_error = self.errors.on_app_command_error
         cog = DebateCog(self)
         await self.add_cog(cog)
         await self.add_cog(ClassCog(self))
-        self.add_dynamic_items(SideButton, JoinButton)  # buttons keep working after a restart
+        self.add_dynamic_items(SideButton, JoinButton, MoreButton)  # buttons keep working after a restart
         await cog.restore()
         if self.settings.sync_commands:
             if self.settings.dev_guild_id:

@@ -95,6 +95,36 @@ class SideButton(
         await cog.open_debate(interaction, self.topic, chosen, self.rounds, self.private, self.minutes)
 
 
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:more:(?P<debate>\d+):(?P<turn>\d+)"):
+    """ "More evidence": the bot's reply with every line whole, as the transcript keeps it. Its custom id names
+    the logged turn, so it works after a restart."""
+
+    def __init__(self, debate_id: int, turn: int):
+        super().__init__(
+            discord.ui.Button(
+                label=T.MORE_EVIDENCE, style=discord.ButtonStyle.secondary, custom_id=f"cp:more:{debate_id}:{turn}"
+            )
+        )
+        self.debate_id, self.turn = debate_id, turn
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match, /):
+        return cls(int(match["debate"]), int(match["turn"]))
+
+    @routed
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
+        turns = await cog.service.store.turns(self.debate_id)
+        turn = next((t for t in turns if t.number == self.turn and t.speaker == "bot"), None)
+        if turn is None:
+            await interaction.response.send_message(T.MORE_GONE, ephemeral=True)
+            return
+        chunks = render.split_message(turn.text)
+        await interaction.response.send_message(chunks[0], ephemeral=True)
+        for chunk in chunks[1:]:
+            await interaction.followup.send(chunk, ephemeral=True)
+
+
 class TurnTimers:
     """One task per timed debate: a reminder before the deadline, then the forfeit."""
 
@@ -606,8 +636,14 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     async def deliver(self, outcome: Outcome) -> None:
         """Show a reply (already committed) in the debate's thread; the scorecard when it is over."""
         debate = outcome.debate
-        for chunk in render.split_message(outcome.reply.text):
-            if await self.post(debate, content=chunk) is None:
+        chunks = render.split_message(outcome.reply.text)
+        for i, chunk in enumerate(chunks):
+            extra = {}
+            if i == len(chunks) - 1 and outcome.reply.shortened:
+                view = discord.ui.View(timeout=None)
+                view.add_item(MoreButton(debate.id, debate.turn_count))  # the bot's turn: the last one logged
+                extra["view"] = view
+            if await self.post(debate, content=chunk, **extra) is None:
                 break
         if outcome.scorecard is not None or not debate.active:
             self.threads.pop(int(debate.thread_id or 0), None)

@@ -25,6 +25,8 @@ RANDOM_SIDE = "Random"
 
 # ---------------------------------------------------------------- replies
 CHOOSE_SIDE = "**{motion}**\nWhich side will you argue? I take the other one."
+MORE_EVIDENCE = "More evidence"
+MORE_GONE = "That reply is no longer in the log."
 NOT_YOUR_BUTTON = "These buttons belong to the person who started this debate; use `/debate start` for your own."
 ALREADY_RUNNING = "You already have a debate running here: {where}. Finish it or `/debate end` it first."
 STARTED = "Your debate is ready in {where}. Post your opening statement there; each message is a turn."

@@ -7,6 +7,7 @@ resumed from a stored state, or reproduced for a whole class.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class DebateState:
     acknowledged: list[str] = field(default_factory=list)  # bot-side claims the user made
     ground_given: list[str] = field(default_factory=list)  # claims of the user's side the user argued against
     corrected: list[str] = field(default_factory=list)  # misconceptions already corrected in this debate
+    intros: list[str] = field(default_factory=list)  # intro phrases used ("LIST:index"), drawn without replacement
     hints: int = 0  # hints given (each one names the next unused argument of the user's side)
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
@@ -78,6 +80,9 @@ class ReplyPart:
     claim: str | None = None
     line: str | None = None
     sources: tuple[str, ...] = ()
+    detail: str = ""  # the whole part when ``text`` is its short form (shown by "More evidence", logged)
+    head: str = field(default="", repr=False, compare=False)  # for _fit: the intro sentence
+    body: str = field(default="", repr=False, compare=False)  # for _fit: the topic line, whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,15 @@ class Reply:
     @property
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.parts if p.text)
+
+    @property
+    def full_text(self) -> str:
+        """The reply with every part whole: what the transcript keeps and "More evidence" shows."""
+        return "\n\n".join(p.detail or p.text for p in self.parts if p.text)
+
+    @property
+    def shortened(self) -> bool:
+        return any(p.detail and p.detail != p.text for p in self.parts)
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -138,10 +152,10 @@ class DebateEngine:
             parts.append(self._advance(st, first, rng, intro=False))
             second = self._pick_new_claim(st, rng, prefer=())
             if second:
-                parts.append(self._advance(st, second, rng, intro_list=P.OPENING_SECOND))
+                parts.append(self._advance(st, second, rng, intro_list="OPENING_SECOND"))
         parts.append(ReplyPart("system", f"_{self.short_status(st)}. Your opening statement?_"))
         st.turns += 1
-        return st, Reply(tuple(parts), counted=False)
+        return st, Reply(tuple(self._fit(parts)), counted=False)
 
     def respond(self, state: DebateState, text: str) -> Turn:
         """The bot's answer to one user message (state is not modified; a new one is returned)."""
@@ -179,14 +193,14 @@ class DebateEngine:
                 parts.append(ReplyPart("system", P.UNCLEAR_CLOSING_OK))
             parts.extend(self._closing(st, rng))
             st.finished, st.outcome = True, "completed"
-            return Turn(st, Reply(tuple(parts), finished=True), reading, phase, rnd)
+            return Turn(st, Reply(tuple(self._fit(parts)), finished=True), reading, phase, rnd)
         prefer = self._relevant_bot_claims(reading)
         new = self._pick_new_claim(st, rng, prefer)
         if new:
             parts.append(self._advance(st, new, rng))
         self._next_round(st)
         parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
-        return Turn(st, Reply(tuple(parts)), reading, phase, rnd)
+        return Turn(st, Reply(tuple(self._fit(parts))), reading, phase, rnd)
 
     def forfeit(self, state: DebateState) -> Turn:
         """The user let their turn's time run out: the turn is lost and the bot carries on."""
@@ -200,13 +214,13 @@ class DebateEngine:
         if phase == "closing":
             parts.extend(self._closing(st, rng))
             st.finished, st.outcome = True, "completed"
-            return Turn(st, Reply(tuple(parts), kind="forfeit", finished=True), None, phase, rnd)
+            return Turn(st, Reply(tuple(self._fit(parts)), kind="forfeit", finished=True), None, phase, rnd)
         new = self._pick_new_claim(st, rng, prefer=())
         if new:
             parts.append(self._advance(st, new, rng))
         self._next_round(st)
         parts.append(ReplyPart("system", f"_{self.short_status(st)}_"))
-        return Turn(st, Reply(tuple(parts), kind="forfeit"), None, phase, rnd)
+        return Turn(st, Reply(tuple(self._fit(parts)), kind="forfeit"), None, phase, rnd)
 
     def command(self, state: DebateState, name: str) -> tuple[DebateState, Reply]:
         """/concede, /end, /status, /help. Commands never use up a turn."""
@@ -290,43 +304,43 @@ class DebateEngine:
             elif not reading.sarcastic:  # a point of the bot's side argued for: a concession, never from sarcasm
                 if claim.id not in st.acknowledged:
                     st.acknowledged.append(claim.id)
-                parts.append(ReplyPart("acknowledge", rng.choice(P.ACKNOWLEDGE).format(claim=claim.title), claim.id))
+                parts.append(ReplyPart("acknowledge", self._intro(st, rng, "ACKNOWLEDGE", claim), claim.id))
         return parts
 
     def _answer_attack(self, st: DebateState, claim: Claim, rng: random.Random, text: str, via: str | None):
         """The student attacked one of the bot's points: defend that point, or concede it honestly."""
         if claim.id not in st.bot_claims:  # attacked before it was made: make it, with an argument
-            part = self._advance(st, claim, rng, intro_list=P.DEFEND_INTRO)
+            part = self._advance(st, claim, rng, intro_list="DEFEND_INTRO")
             st.attacked.setdefault(claim.id, []).append(via or "direct")
             st.defended.setdefault(claim.id, []).append(part.line)
             return part
         if claim.id in st.conceded_points:
-            return ReplyPart("repeat", P.ALREADY_CONCEDED.format(claim=claim.title), claim.id)
+            return ReplyPart("repeat", P.ALREADY_CONCEDED.format(**self._spoken(claim)), claim.id)
         st.attacked.setdefault(claim.id, []).append(via or "direct")
         return self._defend(st, claim, rng, text, via)
 
     def _ground_given(self, st: DebateState, claim: Claim) -> ReplyPart:
         if claim.id not in st.ground_given:
             st.ground_given.append(claim.id)
-        return ReplyPart("ground", P.GROUND_GIVEN.format(claim=claim.title), claim.id)
+        return ReplyPart("ground", P.GROUND_GIVEN.format(**self._spoken(claim)), claim.id)
 
     def _rebut(self, st: DebateState, claim: Claim, rng: random.Random, text: str = "") -> ReplyPart:
         unused = [r for r in claim.rebuttals if r.id not in st.used_lines]
         if not unused:
-            return ReplyPart("repeat", rng.choice(P.ALREADY_ANSWERED).format(claim=claim.title), claim.id)
+            return ReplyPart("repeat", self._intro(st, rng, "ALREADY_ANSWERED", claim), claim.id)
         # the rebuttal that answers what the student said, then one drawing on points already made
         reb = self._best_line(text, unused, rng, prefer=lambda r: bool(set(r.draws_on) & set(st.bot_claims)))
         st.used_lines.append(reb.id)
         st.rebutted.setdefault(claim.id, []).append(reb.id)
-        intro = rng.choice(P.REBUT_INTRO).format(claim=claim.title)
-        return ReplyPart("rebut", f"{intro} {reb.text}{self._cite(reb.sources)}", claim.id, reb.id, reb.sources)
+        intro = self._intro(st, rng, "REBUT_INTRO", claim)
+        return self._line_part("rebut", intro, reb, claim)
 
     def _defend(self, st: DebateState, claim: Claim, rng: random.Random, text: str, via: str | None) -> ReplyPart:
         unused = [c for c in claim.counter_rebuttals if c.id not in st.used_lines]
         if not unused:
             if claim.id not in st.conceded_points:
                 st.conceded_points.append(claim.id)
-            return ReplyPart("concede", rng.choice(P.CONCEDE_POINT).format(claim=claim.title), claim.id)
+            return ReplyPart("concede", self._intro(st, rng, "CONCEDE_POINT", claim), claim.id)
         # the counter to the rebuttal the student's words make: the one that draws on their claim, else the
         # one whose rebuttal (and premise) the message resembles most
         drawing = {r.id for r in claim.rebuttals if via is not None and via in r.draws_on}
@@ -340,10 +354,8 @@ class DebateEngine:
         )
         st.used_lines.append(counter.id)
         st.defended.setdefault(claim.id, []).append(counter.id)
-        intro = rng.choice(P.DEFEND_INTRO).format(claim=claim.title)
-        return ReplyPart(
-            "defend", f"{intro} {counter.text}{self._cite(counter.sources)}", claim.id, counter.id, counter.sources
-        )
+        intro = self._intro(st, rng, "DEFEND_INTRO", claim)
+        return self._line_part("defend", intro, counter, claim)
 
     def _best_line(self, text: str, lines: list, rng: random.Random, prefer=None, extra=None):
         """The line that best answers ``text``: preferred lines first, then by overlap with the message."""
@@ -360,19 +372,18 @@ class DebateEngine:
         return rng.choice(pool)
 
     def _advance(
-        self, st: DebateState, claim: Claim, rng: random.Random, intro: bool = True, intro_list: list[str] | None = None
+        self, st: DebateState, claim: Claim, rng: random.Random, intro: bool = True, intro_list: str | None = None
     ) -> ReplyPart:
         unused = [a for a in claim.arguments if a.id not in st.used_lines]
         arg: Line = rng.choice(unused or list(claim.arguments))
         st.used_lines.append(arg.id)
         if claim.id not in st.bot_claims:
             st.bot_claims.append(claim.id)
-        head = ""
         if intro or intro_list:
-            head = rng.choice(intro_list or P.ADVANCE_INTRO).format(claim=claim.title) + " "
+            head = self._intro(st, rng, intro_list or "ADVANCE_INTRO", claim)
         else:
-            head = f"**{claim.title}.** "
-        return ReplyPart("advance", f"{head}{arg.text}{self._cite(arg.sources)}", claim.id, arg.id, arg.sources)
+            head = f"**{claim.title}.**"
+        return self._line_part("advance", head, arg, claim)
 
     def _relevant_bot_claims(self, reading: Reading) -> tuple[str, ...]:
         """Bot claims that answer what the user just said (drawn on by rebuttals of the user's claims)."""
@@ -496,13 +507,60 @@ class DebateEngine:
         """A question that names the readings the bot is choosing between."""
         claims = list(dict.fromkeys(m.claim for m in readings))
         if len(claims) == 1:
-            return P.CLARIFY_STANCE.format(claim=self.topic.claim(claims[0]).title)
-        first, second = (self.topic.claim(c).title for c in claims[:2])
+            return P.CLARIFY_STANCE.format(**self._spoken(self.topic.claim(claims[0])))
+        first, second = (self._spoken(self.topic.claim(c))["clause"] for c in claims[:2])
         return P.CLARIFY_CLAIMS.format(first=first, second=second)
 
-    def _cite(self, sources: tuple[str, ...]) -> str:
-        ref = self.topic.cite(sources)
+    def _cite(self, sources: tuple[str, ...], body: str = "") -> str:
+        """The citation for a line: its sources not already named in its text ("... (Khlevniuk 2004).")."""
+        named = [s for s in sources if s in self.topic.sources and _named_in(self.topic.sources[s].short(), body)]
+        ref = self.topic.cite(tuple(s for s in sources if s not in named))
         return f" {ref}" if ref else ""
+
+    def _spoken(self, claim: Claim) -> dict[str, str]:
+        """The claim's spoken forms, for templates: {clause} after "that", {phrase} after "about"."""
+        spoken = getattr(claim, "spoken", None)
+        if spoken is None:  # TEMP until the spoken field lands
+            return {"clause": claim.title, "phrase": claim.title, "claim": claim.title}
+        return {"clause": spoken.clause, "phrase": spoken.phrase, "claim": claim.title}
+
+    def _intro(self, st: DebateState, rng: random.Random, name: str, claim: Claim) -> str:
+        """An intro phrase of list ``name``, not used before in this debate while unused ones remain."""
+        variants = getattr(P, name)
+        unused = [i for i in range(len(variants)) if f"{name}:{i}" not in st.intros]
+        if not unused:  # every variant used: start the cycle again
+            st.intros = [x for x in st.intros if not x.startswith(f"{name}:")]
+            unused = list(range(len(variants)))
+        i = rng.choice(unused)
+        st.intros.append(f"{name}:{i}")
+        return variants[i].format(**self._spoken(claim))
+
+    def _line_part(self, role: str, intro: str, line: Line, claim: Claim) -> ReplyPart:
+        """A part that says one topic line: the intro sentence, the line (shortened later by _fit), its sources."""
+        whole = f"{intro} {line.text}{self._cite(line.sources, line.text)}"
+        return ReplyPart(role, whole, claim.id, line.id, line.sources, detail=whole, head=intro, body=line.text)
+
+    def _fit(self, parts: list[ReplyPart]) -> list[ReplyPart]:
+        """Shorten the topic lines of a reply to REPLY_WORDS in all, whole sentences, first things first.
+
+        The first part (the answer to what the student did) gets the largest share; each line keeps at least
+        its first sentence. The whole text stays in ``detail`` for "More evidence" and the transcript.
+        """
+        fitting = [i for i, p in enumerate(parts) if p.body]
+        fixed = sum(_words(p.text) for i, p in enumerate(parts) if i not in fitting)
+        fixed += sum(_words(parts[i].head) + 4 for i in fitting)  # intro and citation
+        room = max(REPLY_WORDS - fixed, 0)
+        if not fitting or sum(_words(parts[i].body) for i in fitting) <= room:
+            return parts
+        shares = [2.0] + [1.0] * (len(fitting) - 1)
+        out = list(parts)
+        for share, i in zip(shares, fitting, strict=False):
+            p = parts[i]
+            brief = _sentences_within(p.body, int(room * share / sum(shares)))
+            if brief != p.body:
+                text = f"{p.head} {brief}{self._cite(p.sources, brief)}"
+                out[i] = dataclasses.replace(p, text=text)
+        return out
 
 
 class _SafeDict(dict):
@@ -526,3 +584,36 @@ def _first_sentence(text: str, max_words: int = 30) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _named_in(short: str, body: str) -> bool:
+    """A source's short form ("Khlevniuk 2004") is already given in the text: author and year both."""
+    parts = short.split()
+    if len(parts) < 2:
+        return False
+    author, year = parts[0].rstrip(","), parts[-1]
+    return author in body and year in body
+
+
+MIN_BRIEF = 15  # a shortened line keeps sentences until it has at least this many words (a hook alone says little)
+REPLY_WORDS = 110  # words of a reply before its status line (about 130 with it): the rest is "More evidence"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"\u2018\u201c(])")
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _sentences_within(text: str, budget: int) -> str:
+    """The first sentences of ``text`` that fit in ``budget`` words; always at least the first one."""
+    sentences = _SENTENCE_END.split(text.strip())
+    out: list[str] = []
+    used = 0
+    for sentence in sentences:
+        n = _words(sentence)
+        # past the budget, stop; a short hook ("Ask who hired the hangmen.") may take one more sentence
+        if out and used + n > budget and not (used < MIN_BRIEF and used + n <= budget + MIN_BRIEF):
+            break
+        out.append(sentence)
+        used += n
+    return " ".join(out)

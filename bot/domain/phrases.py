@@ -1,37 +1,46 @@
 """Every fixed English phrase the engine uses, in one place (for wording changes and translation).
 
 Each entry is a list of variants; the engine picks one with the debate's seeded random generator.
-Placeholders: {claim} (a claim title), {side}, {motion}, {status}, {limit}, {n}.
+Placeholders: {clause} (a claim's spoken clause, after "that"), {phrase} (its spoken noun phrase, after
+"about"), {claim} (a claim title), {side}, {motion}, {status}, {limit}, {n}. Intro phrases are drawn without
+replacement within a debate (see DebateEngine._intro), so a list needs as many variants as a debate has turns.
 """
 
 REBUT_INTRO = [
-    "You argue that **{claim}**. Here is the problem with that.",
-    "On **{claim}**: I don't buy it.",
-    "Your point, **{claim}**, runs into trouble.",
-    "Let's test **{claim}** against the evidence.",
-    "**{claim}**? The record points elsewhere.",
+    "You argue that {clause}. Here is the problem with that.",
+    "You say that {clause}, but the record points elsewhere.",
+    "I don't accept that {clause}.",
+    "Let's test your point about {phrase} against the evidence.",
+    "Your case on {phrase} runs into trouble.",
+    "The evidence on {phrase} cuts the other way.",
+    "There is a problem with the idea that {clause}.",
+    "Your point about {phrase} doesn't hold up.",
 ]
 DEFEND_INTRO = [
-    "You went after my point that **{claim}**. It still stands.",
-    "You're attacking **{claim}**. Here is why that attack fails.",
-    "That doesn't knock down **{claim}**.",
-    "On **{claim}**, your objection misses.",
+    "You went after my point that {clause}. It still stands.",
+    "You're attacking my point about {phrase}. Here is why that attack fails.",
+    "That doesn't knock down my point that {clause}.",
+    "On {phrase}, your objection misses.",
+    "My point about {phrase} survives your attack.",
+    "You haven't shaken my point that {clause}.",
+    "I still hold that {clause}, and here is why.",
+    "Your objection to my point about {phrase} doesn't work.",
 ]
 CONCEDE_POINT = [
-    "On **{claim}** you have landed a blow, and I've nothing new to add: I concede that point.",
-    "Fair hit on **{claim}**. I have no answer left there, so I concede it and rest on my other arguments.",
+    "On {phrase} you have landed a blow, and I've nothing new to add. I concede that point.",
+    "Fair hit on {phrase}. I have no answer left there, so I concede it and rest on my other arguments.",
 ]
 ACKNOWLEDGE = [
-    "Careful: **{claim}** is an argument for my side. Thank you for the concession.",
-    "You've just made my case for me: **{claim}**. I'll take that.",
-    "Interesting: **{claim}** actually supports my side of the motion.",
+    "Careful. That {clause} is an argument for my side, so thank you for the concession.",
+    "You've just made my case for me, since {clause}. I'll take that.",
+    "Interesting. That {clause} actually supports my side of the motion.",
 ]
 CLARIFY_STANCE = (
-    "I'm not sure which way you mean that. **{claim}** is an argument for my side: are you agreeing with it, "
-    "or attacking it? Tell me which, and why."
+    "I'm not sure which way you mean that. The point that {clause} is an argument for my side. "
+    "Are you agreeing with it, or attacking it? Tell me which, and why."
 )
 CLARIFY_CLAIMS = (
-    "I'm not sure which point you're making: **{first}**, or **{second}**? Say a bit more and I'll answer it."
+    "I'm not sure which point you're making. Is it that {first}, or that {second}? Say a bit more and I'll answer it."
 )
 DECLINE_WORK = [
     "I won't write your essay or homework: I'm your opponent in this debate, arguing \u201c{bot_side}\u201d. "
@@ -55,24 +64,29 @@ DENIAL_REDIRECT = (
 CORRECTION_INTRO = "A correction in passing:"
 CONFUSION = "That sounds like a different event. We're debating {scope}."
 CONFUSION_NUDGE = 'Back to our motion: "{motion}". What\'s your argument?'
-GROUND_GIVEN = "Noted: you've given ground on **{claim}**, an argument of your own side."
+GROUND_GIVEN = "Noted. You've given ground on {phrase}, an argument of your own side."
 ALREADY_ANSWERED = [
-    "You've raised **{claim}** before, and my answer stands: nothing new has been added to it.",
-    "We've been over **{claim}**; repeating it doesn't answer my rebuttal.",
+    "You've argued before that {clause}, and my answer stands. Nothing new has been added to it.",
+    "We've been over {phrase}. Repeating it doesn't answer my rebuttal.",
 ]
 ADVANCE_INTRO = [
-    "And here is a point you haven't dealt with: **{claim}**.",
-    "Now consider this: **{claim}**.",
-    "Add to that: **{claim}**.",
-    "Meanwhile, you have yet to answer this: **{claim}**.",
+    "Now consider {phrase}.",
+    "Add to that my next point, that {clause}.",
+    "Here is a further point, that {clause}.",
+    "A new point for you to answer is that {clause}.",
+    "Consider, too, that {clause}.",
+    "My next argument is that {clause}.",
+    "Think also about {phrase}.",
+    "There is more, because {clause}.",
 ]
 OPENING_INTRO = [
     "**My opening for the side \u201c{side}\u201d.**",
     "**Opening statement, for \u201c{side}\u201d.**",
 ]
 OPENING_SECOND = [
-    "Second: **{claim}**.",
-    "And there is more: **{claim}**.",
+    "Second, {clause}.",
+    "My second point is that {clause}.",
+    "And there is more, because {clause}.",
 ]
 CLOSING_INTRO = [
     "**My closing statement.**",
@@ -102,11 +116,11 @@ STATUS_FINISHED = "This debate is finished ({outcome})."
 HELP = (
     "Make your argument in your own words: I find the claims you make, answer each one with evidence, "
     "and advance a new point of my own every round.\n"
-    "Commands: /status (where we are), /concede (give up the debate), /end (stop now and get the "
-    "scorecard), /help (this text)."
+    "Commands: /status (where we are), /more (the full evidence of my last reply), /concede (give up the "
+    "debate), /end (stop now and get the scorecard), /help (this text)."
 )
 REPLY_FALLBACK_KIND = "Let's keep to the motion: \u201c{motion}\u201d. {status}."
-ALREADY_CONCEDED = "I have already conceded **{claim}** to you; my case rests on the rest."
+ALREADY_CONCEDED = "I have already conceded my point about {phrase} to you. My case rests on the rest."
 SHORT_STATUS = "{phase}, round {round} of {rounds} \u00b7 {left} turn{s} left for you"
 FORFEITED = [
     "Time's up for that turn, so it passes to me.",
