@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from bot.domain.matcher import Matcher  # noqa: E402
 from bot.domain.moves import AGAINST, FOR, Context  # noqa: E402
 from bot.domain.text import STOPWORDS, stem, words  # noqa: E402
-from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Topic  # noqa: E402
+from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Spoken, Topic  # noqa: E402
 from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -206,6 +206,7 @@ def synthetic_topic(base: Topic, n: int, seed: int = 1) -> Topic:
                 tuple(text(rng.randint(1, 4)) for _ in range(30)),
                 rebs,
                 (CounterRebuttal(f"c{i}.c1", f"c{i}.r1", text(60), ("s1",)),),
+                spoken=Spoken(f"synthetic claim {i} holds", f"synthetic claim {i}"),
             )
         )
     kinds = {k: KindReplies(k, (Line(f"kind.{k}.1", "reply"),)) for k in base.kinds}

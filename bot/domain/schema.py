@@ -25,6 +25,7 @@ from .topic import (
     Rebuttal,
     Side,
     Source,
+    Spoken,
     Topic,
 )
 
@@ -33,6 +34,7 @@ MAX_TEXT = 2000  # characters in one line the bot says
 MAX_CUE = 200
 MAX_CORRECTION_WORDS = 45  # a correction made in passing, not a second reply
 MAX_CORRECTION_CHARS = 400
+MAX_SPOKEN_WORDS = 14  # a spoken form sits inside a sentence of the bot's
 
 
 class _Checker:
@@ -308,6 +310,7 @@ def _claims(c: _Checker, doc: dict, side_ids: set[str], sources: dict[str, Sourc
                 "counter_rebuttals",
                 "origin",
                 "note",
+                "spoken",
             },
             p,
         )
@@ -325,12 +328,14 @@ def _claims(c: _Checker, doc: dict, side_ids: set[str], sources: dict[str, Sourc
             am = c.mapping(a, ap)
             if am is None:
                 continue
-            c.unknown_keys(am, {"text", "evidence", "sources"}, ap)
+            c.unknown_keys(am, {"text", "evidence", "sources", "premise"}, ap)
             text = c.string(am, "text", ap)
             evidence = c.strings(am, "evidence", ap, max_len=500)
             refs = _source_refs(c, am, ap, sources, required=True)
+            premise = _premise(c, am, ap)
             if text:
-                arguments.append(Line(f"{cid}.a{j + 1}", text, refs, evidence))
+                arguments.append(Line(f"{cid}.a{j + 1}", text, refs, evidence, premise))
+        spoken = _spoken(c, m, p, title or "", " ".join(a.text for a in arguments))
         cues = c.strings(m, "cues", p, required=True, max_len=MAX_CUE)
         if "cues" in m and not cues and isinstance(m["cues"], list):
             c.err(f"{p}.cues", "needs at least one cue")
@@ -340,32 +345,114 @@ def _claims(c: _Checker, doc: dict, side_ids: set[str], sources: dict[str, Sourc
             rm = c.mapping(r, rp)
             if rm is None:
                 continue
-            c.unknown_keys(rm, {"id", "text", "draws_on", "sources"}, rp)
+            c.unknown_keys(rm, {"id", "text", "draws_on", "sources", "premise"}, rp)
             rid, text = c.ident(rm, "id", rp), c.string(rm, "text", rp)
             draws = c.strings(rm, "draws_on", rp, required=True, max_len=80)
             refs = _source_refs(c, rm, rp, sources)
+            premise = _premise(c, rm, rp)
             if rid and text:
-                rebuttals.append(Rebuttal(rid, text, draws, refs))
+                rebuttals.append(Rebuttal(rid, text, draws, refs, premise))
         counters = []
         for j, r in enumerate(c.seq(m, "counter_rebuttals", p, min_len=1)):
             rp = f"{p}.counter_rebuttals[{j}]"
             rm = c.mapping(r, rp)
             if rm is None:
                 continue
-            c.unknown_keys(rm, {"id", "answers", "text", "sources"}, rp)
+            c.unknown_keys(rm, {"id", "answers", "text", "sources", "premise"}, rp)
             rid, text = c.ident(rm, "id", rp), c.string(rm, "text", rp)
             answers = c.ident(rm, "answers", rp)
             refs = _source_refs(c, rm, rp, sources)
+            premise = _premise(c, rm, rp)
             if answers and rebuttals and answers not in {r.id for r in rebuttals}:
                 c.err(f"{rp}.answers", f"{answers!r} is not a rebuttal of claim {cid!r}")
             if rid and text and answers:
-                counters.append(CounterRebuttal(rid, answers, text, refs))
+                counters.append(CounterRebuttal(rid, answers, text, refs, premise))
         if cid and side:  # kept even when other fields are wrong, so references to it don't cascade
             seen.add(cid)
             out.append(
-                Claim(cid, side, title or "", tuple(arguments), cues, tuple(rebuttals), tuple(counters), strength)
+                Claim(
+                    cid, side, title or "", tuple(arguments), cues, tuple(rebuttals), tuple(counters), strength, spoken
+                )
             )
     return out
+
+
+def _premise(c: _Checker, m: dict, path: str) -> tuple[str, ...]:
+    """Optional cue phrases: the words a student's message contains when this line is the right answer."""
+    premise = c.strings(m, "premise", path, max_len=MAX_CUE)
+    if "premise" in m and isinstance(m["premise"], list) and not m["premise"]:
+        c.err(f"{path}.premise", "needs at least one cue phrase (or leave the field out)")
+    for j, cue in enumerate(premise):
+        if not words(cue):
+            c.err(f"{path}.premise[{j}]", f"{cue!r} has no letters or digits to match")
+    return premise
+
+
+def _spoken(c: _Checker, m: dict, path: str, title: str, context: str = "") -> Spoken:
+    """The claim's spoken forms: a clause for "You argue that ..." and a noun phrase for "my point about ..."."""
+    raw = c.field(m, "spoken", path)
+    sm = c.mapping(raw, f"{path}.spoken") if raw is not None else None
+    if sm is None:
+        return Spoken("", "")
+    p = f"{path}.spoken"
+    c.unknown_keys(sm, {"clause", "phrase"}, p)
+    forms = {}
+    for key in ("clause", "phrase"):
+        text = c.string(sm, key, p, max_len=200)
+        if text is not None:
+            for problem in spoken_problems(text, title, context):
+                c.err(f"{p}.{key}", problem)
+        forms[key] = text or ""
+    return Spoken(forms["clause"], forms["phrase"])
+
+
+def spoken_problems(text: str, title: str, context: str = "") -> list[str]:
+    """What stops ``text`` from sitting inside a sentence: "You argue that {text}." / "my point about {text}".
+
+    A capital first letter is allowed for a proper noun: a word capitalised in the claim's title after its
+    first word, or the title's first word when ``context`` (the claim's argument texts) also capitalises
+    it in mid-sentence ("Stalin personally signed ..."; not "Uniforms hide ...").
+    """
+    out = []
+    n = len(text.split())
+    if n > MAX_SPOKEN_WORDS:
+        out.append(f"too long ({n} words, at most {MAX_SPOKEN_WORDS}): it goes inside a sentence")
+    if ":" in text:
+        out.append(f"{text!r} contains a colon; write it as one clause that fits 'You argue that ...'")
+    if text.rstrip().endswith((".", "!", "?", ";")):
+        out.append(f"{text!r} ends with {text.rstrip()[-1]!r}; it goes inside a sentence, so leave the punctuation out")
+    first = text.split()[0] if text.split() else ""
+    if first[:1].isupper() and not _proper_in(first, title, context):
+        out.append(
+            f"{text!r} starts with a capital; start lowercase unless the first word is a proper noun "
+            f"capitalised in the claim's title"
+        )
+    return out
+
+
+def _proper_in(word: str, title: str, context: str = "") -> bool:
+    bare = _bare(word)
+    if not bare or bare.lower() in _SENTENCE_WORDS:
+        return False
+    title_words = [_bare(w) for w in title.split()]
+    if bare in title_words[1:]:
+        return True
+    if not title_words or title_words[0] != bare:
+        return False
+    tokens = context.split()  # the title's first word: a proper noun if the arguments capitalise it mid-sentence
+    pairs = zip(tokens, tokens[1:], strict=False)
+    return any(_bare(w) == bare and not prev.endswith((".", "!", "?", ":", '"')) for prev, w in pairs)
+
+
+def _bare(word: str) -> str:
+    """A word without surrounding punctuation or a possessive: "Stalin's" -> "Stalin"."""
+    return word.strip("'\"()[],.;:").replace("\u2019", "'").split("'")[0]
+
+
+_SENTENCE_WORDS = frozenset(
+    "a an the this that these those it its his her their our my your some many most all one not no "
+    "there he she they we i if when while because power fear party".split()
+)
 
 
 def _check_cross_refs(c: _Checker, doc: dict, claims: list[Claim], by_id: dict[str, Claim], sides: list[Side]) -> None:

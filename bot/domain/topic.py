@@ -38,6 +38,7 @@ class Line:
     text: str
     sources: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    premise: tuple[str, ...] = ()  # cue phrases a student's message contains when this line is the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +47,11 @@ class Rebuttal:
     text: str
     draws_on: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    premise: tuple[str, ...] = ()
 
     @property
     def line(self) -> Line:
-        return Line(self.id, self.text, self.sources)
+        return Line(self.id, self.text, self.sources, premise=self.premise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +60,23 @@ class CounterRebuttal:
     answers: str
     text: str
     sources: tuple[str, ...] = ()
+    premise: tuple[str, ...] = ()
 
     @property
     def line(self) -> Line:
-        return Line(self.id, self.text, self.sources)
+        return Line(self.id, self.text, self.sources, premise=self.premise)
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """How a claim is put inside a sentence.
+
+    ``clause`` completes "You argue that {clause}." (lowercase start unless a proper noun, no colon, no
+    final period); ``phrase`` is a noun phrase that completes "my point about {phrase}".
+    """
+
+    clause: str
+    phrase: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +89,17 @@ class Claim:
     rebuttals: tuple[Rebuttal, ...]
     counter_rebuttals: tuple[CounterRebuttal, ...]
     strength: int = 3
+    spoken: Spoken = Spoken("", "")  # required in topic files; empty only for a Claim built in code without it
+
+    @property
+    def spoken_clause(self) -> str:
+        """The clause for 'You argue that ...'."""
+        return self.spoken.clause
+
+    @property
+    def spoken_phrase(self) -> str:
+        """The noun phrase for 'my point about ...'."""
+        return self.spoken.phrase
 
     def sources(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
