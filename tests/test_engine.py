@@ -106,7 +106,7 @@ def test_the_bots_argument_stated_without_a_stance_gets_a_question_not_a_guess(e
     turn = engine.respond(st, "uniforms hide the gap between rich and poor, same clothes for everyone")
     assert turn.reply.kind == "unclear" and not turn.reply.counted
     assert [(m.claim, m.stance) for m in turn.match.readings] == [("equality", "for"), ("equality", "against")]
-    assert "Uniforms hide differences in wealth" in turn.reply.text and "agreeing" in turn.reply.text
+    assert "that uniforms hide differences in wealth is" in turn.reply.text and "agreeing" in turn.reply.text
     assert not turn.state.acknowledged and not turn.state.attacked
 
 

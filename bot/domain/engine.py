@@ -519,10 +519,7 @@ class DebateEngine:
 
     def _spoken(self, claim: Claim) -> dict[str, str]:
         """The claim's spoken forms, for templates: {clause} after "that", {phrase} after "about"."""
-        spoken = getattr(claim, "spoken", None)
-        if spoken is None:  # TEMP until the spoken field lands
-            return {"clause": claim.title, "phrase": claim.title, "claim": claim.title}
-        return {"clause": spoken.clause, "phrase": spoken.phrase, "claim": claim.title}
+        return {"clause": claim.spoken.clause, "phrase": claim.spoken.phrase, "claim": claim.title}
 
     def _intro(self, st: DebateState, rng: random.Random, name: str, claim: Claim) -> str:
         """An intro phrase of list ``name``, not used before in this debate while unused ones remain."""
