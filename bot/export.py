@@ -9,7 +9,7 @@ import json
 import re
 
 from .domain.records import DebateRecord, TurnRecord
-from .domain.scorecard import Scorecard, render_scorecard
+from .domain.scorecard import Scorecard, card_headline, card_sections, render_scorecard
 from .domain.topic import Topic
 from .textsafe import csv_row, printable
 
@@ -67,7 +67,7 @@ def to_markdown(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], car
         note = _detected(topic, t) if t.speaker == "user" else ""
         out.append(f"### {t.number}. {_speaker(debate, t)} · {t.phase} {t.round}" + (f" · _{note}_" if note else ""))
         out += ["", t.text, ""]
-    out += ["## Scorecard", "", render_scorecard(topic, card), "", "## Sources", ""]
+    out += ["## Scorecard", "", render_scorecard(topic, card, heading=False), "", "## Sources", ""]
     for sid in _sources_used(turns, card):
         src = topic.sources.get(sid)
         if src:
@@ -112,7 +112,14 @@ def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
             }
             for t in turns
         ],
-        "scorecard": card.as_dict(),
+        "scorecard": {
+            **card.as_dict(),
+            "headline": card_headline(topic, card),
+            "sections": [
+                {"title": sec.title, "items": [{"text": i.text, "details": list(i.details)} for i in sec.items]}
+                for sec in card_sections(topic, card)
+            ],
+        },
         "sources": {
             sid: {"citation": topic.sources[sid].citation, "url": topic.sources[sid].url}
             for sid in _sources_used(turns, card)
@@ -193,7 +200,7 @@ def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
         items.append(
             f'<article class="turn {who}" id="t{t.number}"><h3>{e(_speaker(debate, t))} {meta}</h3>{paras}</article>'
         )
-    card_html = "".join(f"<p>{_inline(line.lstrip('- '))}</p>" for line in render_scorecard(topic, card).splitlines())
+    card_html = _card_html(topic, card)
     sources = []
     for sid in _sources_used(turns, card):
         src = topic.sources.get(sid)
@@ -221,6 +228,19 @@ dl{{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}} dt{{font
 </body></html>
 """
     return printable(page)
+
+
+def _card_html(topic: Topic, card: Scorecard) -> str:
+    """The scorecard's sections as headings and nested lists (the section heading is the page's h2)."""
+    e = html.escape
+    out = [f"<p>{e(card_headline(topic, card))}</p>"]
+    for section in card_sections(topic, card):
+        items = []
+        for item in section.items:
+            details = "".join(f"<li>{e(d)}</li>" for d in item.details)
+            items.append(f"<li>{e(item.text)}" + (f"<ul>{details}</ul>" if details else "") + "</li>")
+        out.append(f"<h3>{e(section.title)}</h3><ul>{''.join(items)}</ul>")
+    return "".join(out)
 
 
 def _sources_used(turns: list[TurnRecord], card: Scorecard) -> list[str]:

@@ -48,6 +48,7 @@ class DebateState:
     hints: int = 0  # hints given (each one names the next unused argument of the user's side)
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
+    figures: list[str] = field(default_factory=list)  # the figures and dates counted in figures_cited
     warnings: int = 0
 
     def to_dict(self) -> dict:
