@@ -16,22 +16,39 @@ from .textsafe import csv_row, printable
 FORMATS = ("md", "json", "csv", "html")
 
 
-def export(fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def export(
+    fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+) -> str:
+    """A transcript in a format. ``debug``: the matcher's scores in the turn annotations of the Markdown and
+    HTML (the JSON and CSV always carry them, as data)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    return {"md": to_markdown, "json": to_json, "csv": to_csv, "html": to_html}[fmt](topic, debate, turns, card)
+    if fmt == "md":
+        return to_markdown(topic, debate, turns, card, debug)
+    if fmt == "html":
+        return to_html(topic, debate, turns, card, debug)
+    return {"json": to_json, "csv": to_csv}[fmt](topic, debate, turns, card)
 
 
 def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
     return "Counterpoint" if turn.speaker == "bot" else (turn.author or debate.user_name or "user")
 
 
-def _detected(topic: Topic, turn: TurnRecord) -> str:
+def _detected(topic: Topic, turn: TurnRecord, debug: bool = False) -> str:
+    """What the matcher read in a user turn: the claims and stances; their scores only with ``debug``."""
     if turn.speaker == "user":
+        scores = dict(zip(turn.claims, turn.scores, strict=False)) if debug else {}
+
+        def score(c: str) -> str:
+            return f", {scores[c]:.1f}" if c in scores else ""
+
         if turn.moves:
-            return ", ".join(f"{_title(topic, c)} ({stance})" for c, stance in turn.moves)
+            return ", ".join(f"{_title(topic, c)} ({stance}{score(c)})" for c, stance in turn.moves)
         if turn.claims:
-            return ", ".join(f"{_title(topic, c)} ({s:.1f})" for c, s in zip(turn.claims, turn.scores, strict=False))
+            if debug:
+                return ", ".join(f"{_title(topic, c)} ({scores[c]:.1f})" if c in scores else _title(topic, c)
+                                 for c in turn.claims)  # fmt: skip
+            return ", ".join(_title(topic, c) for c in turn.claims)
         return turn.kind or ""
     return ", ".join(turn.lines)
 
@@ -59,12 +76,14 @@ def _has_side(topic: Topic, side: str) -> bool:
     return any(s.id == side for s in topic.sides)
 
 
-def to_markdown(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_markdown(
+    topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+) -> str:
     out = [f"# {topic.motion}", ""]
     out += [f"- **{k}:** {v}" for k, v in header(topic, debate)[2:]]
     out += ["", "## Transcript", ""]
     for t in turns:
-        note = _detected(topic, t) if t.speaker == "user" else ""
+        note = _detected(topic, t, debug) if t.speaker == "user" else ""
         out.append(f"### {t.number}. {_speaker(debate, t)} · {t.phase} {t.round}" + (f" · _{note}_" if note else ""))
         out += ["", t.text, ""]
     out += ["## Scorecard", "", render_scorecard(topic, card, heading=False), "", "## Sources", ""]
@@ -188,14 +207,14 @@ def _inline(text: str) -> str:
     return _ITALIC.sub(r"<em>\1</em>", escaped)
 
 
-def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False) -> str:
     e = html.escape
     rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in header(topic, debate)[2:])
     items = []
     for t in turns:
         who = "bot" if t.speaker == "bot" else "user"
         paras = "".join(f"<p>{_inline(p)}</p>" for p in t.text.split("\n\n"))
-        detected = _detected(topic, t) if t.speaker == "user" else ""
+        detected = _detected(topic, t, debug) if t.speaker == "user" else ""
         meta = f"<span class=meta>{e(t.phase)} {t.round}" + (f" · {e(detected)}" if detected else "") + "</span>"
         items.append(
             f'<article class="turn {who}" id="t{t.number}"><h3>{e(_speaker(debate, t))} {meta}</h3>{paras}</article>'
