@@ -76,7 +76,7 @@ def test_a_student_who_attacks_the_point_a_rebuttal_rests_on_defended_the_claim(
 
 def test_figures_and_sources_are_listed_and_no_source_gets_a_how_to_cite(purges):
     sid = next(s for s, src in purges.sources.items() if src.type != "seed")
-    st = _state(purges, figures=["1937", "680,000", "1937"], figures_cited=3, sources_cited=[sid])
+    st = _state(purges, figures=["1937", "680,000", "1937,"], figures_cited=3, sources_cited=[sid])
     text = render_scorecard(purges, build_scorecard(purges, st))
     assert "Figures and dates you used: 1937, 680,000\n" in text  # each once
     assert f"Sources you cited: {purges.cite((sid,)).strip('()')}" in text

@@ -131,7 +131,7 @@ def build_scorecard(topic: Topic, st: DebateState, missed_count: int = 3) -> Sco
     missed = sorted((c for c in user_side_claims if c.id not in raised), key=lambda c: (-c.strength, c.id))
     answered = [c for c in st.bot_claims if c in st.attacked or c in st.conceded_points]
     results = tuple(_result(topic, st, topic.claim(c)) for c in st.user_claims if topic.has_claim(c))
-    figures = tuple(dict.fromkeys(f.strip() for f in getattr(st, "figures", ()) if f.strip()))
+    figures = tuple(dict.fromkeys(f.strip().rstrip(",.") for f in st.figures if f.strip().rstrip(",.")))
     card = Scorecard(
         outcome=st.outcome or "in progress",
         user_side=st.user_side,
