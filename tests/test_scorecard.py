@@ -60,9 +60,9 @@ def test_each_claim_fares_stood_defended_or_dropped_with_the_rebuttal_and_its_an
     else:
         assert dropped.tip == first_sentence(b.arguments[0].text)
     text = render_scorecard(purges, card)
-    assert f"{b.title}: rebutted, and you dropped it." in text and f"My rebuttal: {dropped.rebuttal}" in text
+    assert f"{b.title} \u2014 rebutted, and you dropped it." in text and f"My rebuttal: {dropped.rebuttal}" in text
     assert f"To strengthen it: {dropped.tip}" in text
-    assert f"{a.title}: stood: I never answered it." in text
+    assert f"{a.title} \u2014 stood: I never answered it." in text
 
 
 def test_a_student_who_attacks_the_point_a_rebuttal_rests_on_defended_the_claim(purges):

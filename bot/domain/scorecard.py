@@ -215,7 +215,7 @@ def card_sections(topic: Topic, card: Scorecard) -> list[CardSection]:
             details.append(f"My rebuttal: {r.rebuttal}")
         if r.fate != STOOD and r.tip:
             details.append(f"To strengthen it: {r.tip} {r.tip_cite}".rstrip())
-        claims.append(CardItem(f"{r.title}: {FATES[r.fate]}.", tuple(details)))
+        claims.append(CardItem(f"{r.title} \u2014 {FATES[r.fate]}.", tuple(details)))
     sections.append(CardSection("Your claims", tuple(claims) or (CardItem("You made no claim of your side."),)))
 
     mine = [
