@@ -10,6 +10,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from rich.cells import cell_len
+
 from . import __version__
 from .domain.errors import CounterpointError, DebateNotFound, TopicError
 from .domain.matcher import Matcher
@@ -65,10 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--limit", type=int, default=50)
     ts = tsub.add_parser("show", help="print a transcript with its scorecard")
     ts.add_argument("id", type=int)
+    ts.add_argument("--debug", action="store_true", help="show the matcher's scores in the turn headers")
     te = tsub.add_parser("export", help="export a transcript as md, json, csv or html")
     te.add_argument("id", type=int)
     te.add_argument("--format", choices=FORMATS, default="md")
     te.add_argument("-o", "--output", help="file to write (default: stdout)")
+    te.add_argument("--debug", action="store_true", help="the matcher's scores in the md/html turn headers")
 
     sub.add_parser(
         "run",
@@ -435,6 +439,22 @@ def cmd_classify(args, settings: Settings) -> int:
     return 0
 
 
+LIST_COLUMNS = ("ID", "STARTED", "STATUS", "TOPIC", "USER", "SIDE", "TURNS", "PLATFORM")
+
+
+def aligned(header: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> list[str]:
+    """A table as lines, each column as wide as its widest cell (counted in terminal cells, so wide
+    characters line up), two spaces apart; the columns in ``right`` right-aligned."""
+    table = [tuple(printable(c) for c in row) for row in [header, *rows]]
+    widths = [max(cell_len(row[i]) for row in table) for i in range(len(header))]
+
+    def pad(i: int, cell: str) -> str:
+        gap = " " * (widths[i] - cell_len(cell))
+        return gap + cell if i in right else cell + gap
+
+    return ["  ".join(pad(i, c) for i, c in enumerate(row)).rstrip() for row in table]
+
+
 def cmd_transcripts(args, settings: Settings) -> int:
     async def run() -> int:
         async with open_store(settings) as store:
@@ -442,17 +462,18 @@ def cmd_transcripts(args, settings: Settings) -> int:
                 debates = await store.list_debates(status=args.status, limit=args.limit)
                 if not debates:
                     print("No debates logged yet.")
-                for d in debates:
-                    print(
-                        printable(
-                            f"{d.id:>5}  {d.created_at[:16].replace('T', ' ')}  {d.status:<9}  {d.topic_id:<16} "
-                            f"{d.user_name} ({d.user_side})  {d.turn_count} turns  {d.platform}"
-                        )
-                    )
+                    return 0
+                rows = [
+                    (str(d.id), d.created_at[:16].replace("T", " "), d.status, d.topic_id, d.user_name, d.user_side,
+                     str(d.turn_count), d.platform)
+                    for d in debates
+                ]  # fmt: skip
+                for line in aligned(LIST_COLUMNS, rows, right=(0, 6)):
+                    print(line)
                 return 0
             service = _service(settings, load_library(settings, quiet=True), store)
             fmt = "md" if args.action == "show" else args.format
-            _record, text = await service.transcript(args.id, fmt)
+            _record, text = await service.transcript(args.id, fmt, debug=args.debug)
             if args.action == "export" and args.output:
                 Path(args.output).write_text(text, encoding="utf-8")
                 print(f"Wrote {args.output}", file=sys.stderr)

@@ -9,29 +9,46 @@ import json
 import re
 
 from .domain.records import DebateRecord, TurnRecord
-from .domain.scorecard import Scorecard, render_scorecard
+from .domain.scorecard import Scorecard, card_headline, card_sections, render_scorecard
 from .domain.topic import Topic
 from .textsafe import csv_row, printable
 
 FORMATS = ("md", "json", "csv", "html")
 
 
-def export(fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def export(
+    fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+) -> str:
+    """A transcript in a format. ``debug``: the matcher's scores in the turn annotations of the Markdown and
+    HTML (the JSON and CSV always carry them, as data)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
-    return {"md": to_markdown, "json": to_json, "csv": to_csv, "html": to_html}[fmt](topic, debate, turns, card)
+    if fmt == "md":
+        return to_markdown(topic, debate, turns, card, debug)
+    if fmt == "html":
+        return to_html(topic, debate, turns, card, debug)
+    return {"json": to_json, "csv": to_csv}[fmt](topic, debate, turns, card)
 
 
 def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
     return "Counterpoint" if turn.speaker == "bot" else (turn.author or debate.user_name or "user")
 
 
-def _detected(topic: Topic, turn: TurnRecord) -> str:
+def _detected(topic: Topic, turn: TurnRecord, debug: bool = False) -> str:
+    """What the matcher read in a user turn: the claims and stances; their scores only with ``debug``."""
     if turn.speaker == "user":
+        scores = dict(zip(turn.claims, turn.scores, strict=False)) if debug else {}
+
+        def score(c: str) -> str:
+            return f", {scores[c]:.1f}" if c in scores else ""
+
         if turn.moves:
-            return ", ".join(f"{_title(topic, c)} ({stance})" for c, stance in turn.moves)
+            return ", ".join(f"{_title(topic, c)} ({stance}{score(c)})" for c, stance in turn.moves)
         if turn.claims:
-            return ", ".join(f"{_title(topic, c)} ({s:.1f})" for c, s in zip(turn.claims, turn.scores, strict=False))
+            if debug:
+                return ", ".join(f"{_title(topic, c)} ({scores[c]:.1f})" if c in scores else _title(topic, c)
+                                 for c in turn.claims)  # fmt: skip
+            return ", ".join(_title(topic, c) for c in turn.claims)
         return turn.kind or ""
     return ", ".join(turn.lines)
 
@@ -59,15 +76,17 @@ def _has_side(topic: Topic, side: str) -> bool:
     return any(s.id == side for s in topic.sides)
 
 
-def to_markdown(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_markdown(
+    topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+) -> str:
     out = [f"# {topic.motion}", ""]
     out += [f"- **{k}:** {v}" for k, v in header(topic, debate)[2:]]
     out += ["", "## Transcript", ""]
     for t in turns:
-        note = _detected(topic, t) if t.speaker == "user" else ""
+        note = _detected(topic, t, debug) if t.speaker == "user" else ""
         out.append(f"### {t.number}. {_speaker(debate, t)} · {t.phase} {t.round}" + (f" · _{note}_" if note else ""))
         out += ["", t.text, ""]
-    out += ["## Scorecard", "", render_scorecard(topic, card), "", "## Sources", ""]
+    out += ["## Scorecard", "", render_scorecard(topic, card, heading=False), "", "## Sources", ""]
     for sid in _sources_used(turns, card):
         src = topic.sources.get(sid)
         if src:
@@ -112,7 +131,14 @@ def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
             }
             for t in turns
         ],
-        "scorecard": card.as_dict(),
+        "scorecard": {
+            **card.as_dict(),
+            "headline": card_headline(topic, card),
+            "sections": [
+                {"title": sec.title, "items": [{"text": i.text, "details": list(i.details)} for i in sec.items]}
+                for sec in card_sections(topic, card)
+            ],
+        },
         "sources": {
             sid: {"citation": topic.sources[sid].citation, "url": topic.sources[sid].url}
             for sid in _sources_used(turns, card)
@@ -181,19 +207,19 @@ def _inline(text: str) -> str:
     return _ITALIC.sub(r"<em>\1</em>", escaped)
 
 
-def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False) -> str:
     e = html.escape
     rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in header(topic, debate)[2:])
     items = []
     for t in turns:
         who = "bot" if t.speaker == "bot" else "user"
         paras = "".join(f"<p>{_inline(p)}</p>" for p in t.text.split("\n\n"))
-        detected = _detected(topic, t) if t.speaker == "user" else ""
+        detected = _detected(topic, t, debug) if t.speaker == "user" else ""
         meta = f"<span class=meta>{e(t.phase)} {t.round}" + (f" · {e(detected)}" if detected else "") + "</span>"
         items.append(
             f'<article class="turn {who}" id="t{t.number}"><h3>{e(_speaker(debate, t))} {meta}</h3>{paras}</article>'
         )
-    card_html = "".join(f"<p>{_inline(line.lstrip('- '))}</p>" for line in render_scorecard(topic, card).splitlines())
+    card_html = _card_html(topic, card)
     sources = []
     for sid in _sources_used(turns, card):
         src = topic.sources.get(sid)
@@ -221,6 +247,19 @@ dl{{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}} dt{{font
 </body></html>
 """
     return printable(page)
+
+
+def _card_html(topic: Topic, card: Scorecard) -> str:
+    """The scorecard's sections as headings and nested lists (the section heading is the page's h2)."""
+    e = html.escape
+    out = [f"<p>{e(card_headline(topic, card))}</p>"]
+    for section in card_sections(topic, card):
+        items = []
+        for item in section.items:
+            details = "".join(f"<li>{e(d)}</li>" for d in item.details)
+            items.append(f"<li>{e(item.text)}" + (f"<ul>{details}</ul>" if details else "") + "</li>")
+        out.append(f"<h3>{e(section.title)}</h3><ul>{''.join(items)}</ul>")
+    return "".join(out)
 
 
 def _sources_used(turns: list[TurnRecord], card: Scorecard) -> list[str]:

@@ -148,12 +148,13 @@ class DebateService:
             )
         return topic
 
-    async def transcript(self, debate_id: int, fmt: str) -> tuple[DebateRecord, str]:
-        """The debate and its transcript in an export format (md, json, csv, html)."""
+    async def transcript(self, debate_id: int, fmt: str, debug: bool = False) -> tuple[DebateRecord, str]:
+        """The debate and its transcript in an export format (md, json, csv, html); ``debug``: matcher scores
+        in the annotations."""
         record = await self.store.get_debate(debate_id)
         turns = await self.store.turns(debate_id)
         card = await self.scorecard(debate_id)
-        return record, export(fmt, self.engine(record.topic_id).topic, record, turns, card)
+        return record, export(fmt, self.engine(record.topic_id).topic, record, turns, card, debug)
 
     async def say(
         self,

@@ -9,6 +9,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from rich.console import Console
+from rich.text import Text
+
 from .domain.errors import CounterpointError
 from .domain.records import DebateRecord
 from .domain.scorecard import render_scorecard
@@ -22,6 +25,23 @@ from .textsafe import printable
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
+_STYLED = re.compile(r"\*\*(?P<bold>.+?)\*\*|(?<![\w*])_(?P<italic>.+?)_(?!\w)")
+CONFIRM_CONCEDE = "Concede the debate? It ends now, with your scorecard. [y/N] "
+NOT_CONCEDED = "Not conceded: the debate goes on."
+
+
+def styled(text: str) -> Text:
+    """Markdown-ish **bold** and _italic_ as rich Text (the markers dropped, nothing else interpreted)."""
+    out, pos = Text(), 0
+    for m in _STYLED.finditer(text):
+        out.append(text[pos : m.start()])
+        if m.group("bold") is not None:
+            out.append(m.group("bold"), style="bold")
+        else:
+            out.append(m.group("italic"), style="dim")
+        pos = m.end()
+    out.append(text[pos:])
+    return out
 
 
 def _without_name(description: str, name: str) -> str:
@@ -53,22 +73,37 @@ class Terminal:
         *,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        width: int | None = None,
     ):
         self.service = service
         self.retry_delays, self.sleep = retry_delays, sleep
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
+        self.stdin_tty = self.stdin.isatty()  # /concede asks for confirmation only at a terminal
+        self.width = width  # wrap to this width (default: the terminal's, when interactive)
 
     # ------------------------------------------------------------------ output
     def show(self, text: str = "") -> None:
+        """Print text wrapped at word boundaries to the terminal's width (or ``width``), bold and dim at a
+        terminal; to a pipe plain text, unwrapped unless a width was given, with no escape codes."""
         text = printable(text)  # a stored name or turn cannot drive the terminal
+        wrap = self.interactive or self.width is not None
+        console = Console(
+            file=self.stdout,
+            width=self.width,
+            force_terminal=self.interactive,
+            no_color=not self.interactive,
+            color_system="standard" if self.interactive else None,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=not wrap,
+        )
         if self.interactive:
-            text = _BOLD.sub("\033[1m\\1\033[0m", text)
-            text = _ITALIC.sub("\033[2m\\1\033[0m", text)
+            console.print(styled(text))
         else:
-            text = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
-        self.stdout.write(text + "\n")
+            console.print(Text(_ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))))
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str | None:
@@ -163,6 +198,9 @@ class Terminal:
             try:
                 if text.startswith("/") and text[1:].split(" ")[0].lower() in ("concede", "end", "status", "help"):
                     name = text[1:].split(" ")[0].lower()
+                    if name == "concede" and self.stdin_tty and not self._confirmed(CONFIRM_CONCEDE):
+                        self.show(NOT_CONCEDED)
+                        continue
                     outcome = await self._retrying(functools.partial(self.service.command, debate_id, name))
                 else:
                     outcome = await self._retrying(functools.partial(self.service.say, debate_id, line))
@@ -183,6 +221,10 @@ class Terminal:
             self.show_outcome(outcome)
             if not outcome.debate.active:
                 return 0
+
+    def _confirmed(self, prompt: str) -> bool:
+        answer = self.ask(prompt)
+        return answer is not None and answer.strip().lower() in ("y", "yes")
 
     async def _retrying(self, call: Callable[[], Awaitable[Outcome | None]]) -> Outcome | None:
         """The call, tried again with backoff while another process holds the database's write lock."""

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 
 import pytest
+from rich.cells import cell_len
 
 from .conftest import DATA, MINI
 
@@ -294,3 +297,57 @@ def test_backup_and_restore(tmp_path):
     assert db_rows(db, "SELECT COUNT(*) FROM turns")[0][0] == rows
     assert db_rows(db, "PRAGMA integrity_check")[0][0] == "ok"
     assert run(["restore", str(tmp_path / "missing.sqlite3")], env=env).returncode == 1
+
+
+def test_transcripts_list_columns_line_up(tmp_path, mini_library):
+    from bot.service import DebateService
+    from bot.storage.sqlite import SQLiteStore
+
+    db = tmp_path / "d.sqlite3"
+
+    async def make():
+        async with SQLiteStore(db) as store:
+            service = DebateService(mini_library, store)
+            ids = []
+            for name, side in (("Al", "con"), ("Bartholomew-Jones", "pro"), ("李明", "con")):
+                ids.append((await service.start("school-uniforms", side, seed=1, user_name=name)).debate.id)
+            await service.command(ids[0], "concede")  # statuses and turn counts of different widths
+            for _ in range(4):
+                await service.say(ids[-1], "uniforms are expensive")
+
+    asyncio.run(make())
+    lines = run(["transcripts", "list"], env={"COUNTERPOINT_DB": str(db)}).stdout.splitlines()
+    assert lines[0].split() == ["ID", "STARTED", "STATUS", "TOPIC", "USER", "SIDE", "TURNS", "PLATFORM"]
+    assert len(lines) == 4
+    header = lines[0]
+    for column in ("STARTED", "STATUS", "TOPIC", "USER", "SIDE", "PLATFORM"):
+        start = header.index(column)  # the header is ASCII: its index is its terminal cell
+        for line in lines[1:]:  # every cell starts where its heading does, counted in cells (李明 is 4 wide)
+            i = _at_cells(line, start)
+            assert cell_len(line[:i]) == start and line[i - 1] == " " and line[i] != " ", (column, line)
+    turns_end = header.index("TURNS") + len("TURNS")  # a number column: right-aligned under its heading
+    for line in lines[1:]:
+        i = _at_cells(line, turns_end)
+        assert line[i - 1].isdigit() and line[i] == " ", line
+
+
+def _at_cells(line: str, cells: int) -> int:
+    """The string index at which ``cells`` terminal cells of ``line`` end."""
+    for i in range(len(line) + 1):
+        if cell_len(line[:i]) >= cells:
+            return i
+    return len(line)
+
+
+def test_transcript_headers_show_scores_only_with_debug(tmp_path):
+    env = {"COUNTERPOINT_DB": str(tmp_path / "d.sqlite3")}
+    run(["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "2"], "\n".join(MINI_SCRIPT), env=env)
+    score = re.compile(r"\d+\.\d\)")
+    show = run(["transcripts", "show", "1"], env=env).stdout
+    headers = [line for line in show.splitlines() if line.startswith("### ")]
+    assert any("(for)" in h for h in headers) and not any(score.search(h) for h in headers), headers
+    for fmt in ("md", "html"):
+        assert not score.search(run(["transcripts", "export", "1", "--format", fmt], env=env).stdout)
+    debug = run(["transcripts", "show", "1", "--debug"], env=env).stdout
+    assert any(score.search(line) for line in debug.splitlines() if line.startswith("### "))
+    assert score.search(run(["transcripts", "export", "1", "--format", "html", "--debug"], env=env).stdout)

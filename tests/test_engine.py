@@ -214,4 +214,4 @@ def test_scorecard_teaches_something(engine, mini_topic):
     assert [c.id for c in card.user_claims][0] == "cost"
     assert "expression" in [c.id for c in card.missed]  # a strong argument the student did not use
     text = render_scorecard(mini_topic, card)
-    assert "Strong arguments you did not use" in text and "Uniforms limit self-expression (Jones 2019)" in text
+    assert "Strongest arguments you did not use" in text and "Uniforms limit self-expression (Jones 2019)" in text

@@ -263,7 +263,7 @@ async def test_the_transcript_page_escapes_user_text_and_shows_the_analysis(web)
         '<a href="https://example.org/smith" rel="noreferrer noopener">Smith, A. Uniforms and Schools. 2020.</a>'
         in page
     )
-    assert "Scorecard" in page and "Coverage of the side" in page
+    assert "Scorecard" in page and "Claims made: " in page and "To cite, name an author" in page
     img = re.search(r'<img src="(/debates/\d+/map\.png\?t=[^"]+)" alt="([^"]+)"', page)
     assert img and "Argument map of debate" in img.group(2)
     for fmt in ("md", "html", "json", "csv"):

@@ -7,7 +7,7 @@ import re
 import discord
 
 from ..domain.records import DebateRecord
-from ..domain.scorecard import ClaimRef, Scorecard
+from ..domain.scorecard import CardItem, CardSection, Scorecard, card_headline, card_sections
 from ..domain.topic import Topic
 from . import texts as T
 
@@ -111,35 +111,60 @@ def text_embeds(title: str, text: str) -> list[discord.Embed]:
     return embeds
 
 
-def _names(items: tuple[ClaimRef, ...]) -> str:
-    return clip("\n".join(f"• {r.title}" for r in items), FIELD_LIMIT) if items else "—"
+EMBED_TOTAL_LIMIT = 6000
+FIELD_COUNT_LIMIT = 25
+
+
+def _item_text(item: CardItem, details: bool = True) -> str:
+    lines = [f"\u2022 {item.text}"] + ([f"\u2003\u21b3 {d}" for d in item.details] if details else [])
+    return "\n".join(lines)
+
+
+def _section_fields(section: CardSection, details: bool = True) -> list[tuple[str, str]]:
+    """A section as embed fields of at most FIELD_LIMIT characters (whole items per field where they fit)."""
+    fields: list[tuple[str, str]] = []
+    current = ""
+    for item in section.items:
+        text = clip(_item_text(item, details), FIELD_LIMIT)
+        if current and len(current) + 1 + len(text) > FIELD_LIMIT:
+            fields.append((section.title, current))
+            current = text
+        else:
+            current = f"{current}\n{text}" if current else text
+    fields.append((section.title, current or "\u2014"))
+    if len(fields) > 1:
+        fields = [(f"{name} ({i}/{len(fields)})", value) for i, (name, value) in enumerate(fields, 1)]
+    return fields
 
 
 def scorecard_embed(topic: Topic, debate: DebateRecord, card: Scorecard) -> discord.Embed:
-    embed = discord.Embed(
-        title=T.SCORECARD_TITLE.format(id=debate.id),
-        description=clip(
-            f"**{topic.motion}**\nYou argued: {topic.side(card.user_side).name} · outcome: {card.outcome}\n"
-            f"Coverage of your side's arguments: {card.coverage:.0%} · figures cited: {card.figures_cited}",
-            EMBED_DESCRIPTION_LIMIT,
-        ),
-        colour=COLOUR,
-    )
-    embed.add_field(name="Your arguments", value=_names(card.user_claims), inline=False)
-    embed.add_field(name="Rebutted by me", value=_names(card.rebutted), inline=True)
-    embed.add_field(name="My points you answered", value=_names(card.bot_answered), inline=True)
-    embed.add_field(name="My points left standing", value=_names(card.bot_standing), inline=False)
-    if card.bot_conceded:
-        embed.add_field(name="Points I conceded", value=_names(card.bot_conceded), inline=False)
-    if card.sources_cited:
-        cited = "; ".join(topic.sources[s].short() for s in card.sources_cited if s in topic.sources)
-        embed.add_field(name="Sources you cited", value=clip(cited or "—", FIELD_LIMIT), inline=False)
-    if card.missed:
-        lines = []
-        for r in card.missed:
-            lines.append(f"• **{r.title}** {topic.cite(r.sources[:2])}".rstrip())
-        embed.add_field(name="Strong arguments you didn't use", value=clip("\n".join(lines), FIELD_LIMIT), inline=False)
-    embed.set_footer(text="/debate transcript for the full log")
+    """The scorecard's sections as fields, within Discord's limits (fields of 1024, 6000 in all); when the
+    whole card would not fit, the detail lines go first, from the last section up."""
+    title = T.SCORECARD_TITLE.format(id=debate.id)
+    description = clip(f"**{topic.motion}**\n{card_headline(topic, card)}", EMBED_DESCRIPTION_LIMIT)
+    footer = "/debate transcript for the full log"
+    sections = card_sections(topic, card)
+    with_details = [True] * len(sections)
+
+    def fields() -> list[tuple[str, str]]:
+        out = [f for s, d in zip(sections, with_details, strict=True) for f in _section_fields(s, d)]
+        return out[:FIELD_COUNT_LIMIT]
+
+    def size(fs: list[tuple[str, str]]) -> int:
+        return len(title) + len(description) + len(footer) + sum(len(n) + len(v) for n, v in fs)
+
+    chosen = fields()
+    for i in reversed(range(len(sections))):
+        if size(chosen) <= EMBED_TOTAL_LIMIT:
+            break
+        with_details[i] = False
+        chosen = fields()
+    while size(chosen) > EMBED_TOTAL_LIMIT and chosen:
+        chosen.pop()
+    embed = discord.Embed(title=title, description=description, colour=COLOUR)
+    for name, value in chosen:
+        embed.add_field(name=clip(name, 256), value=value, inline=False)
+    embed.set_footer(text=footer)
     return embed
 
 

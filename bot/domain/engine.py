@@ -50,6 +50,7 @@ class DebateState:
     hints: int = 0  # hints given (each one names the next unused argument of the user's side)
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
+    figures: list[str] = field(default_factory=list)  # the figures and dates counted in figures_cited
     warnings: int = 0
 
     def to_dict(self) -> dict:
@@ -186,6 +187,7 @@ class DebateEngine:
             if sid not in st.sources_cited:
                 st.sources_cited.append(sid)
         st.figures_cited += len(_FIGURE_RE.findall(text))
+        st.figures.extend(m.group(0).strip() for m in _FIGURE_RE.finditer(text))
         parts = self._answer_moves(st, reading, text, rng)
         parts.extend(self._corrections(st, reading, limit=1))
         if in_closing:

@@ -30,7 +30,7 @@ from markupsafe import Markup, escape
 
 from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import DebateRecord, TurnRecord
-from ..domain.scorecard import Scorecard
+from ..domain.scorecard import Scorecard, card_headline, card_sections
 from ..domain.topic import Topic
 from ..export import FORMATS, export
 from ..reports import class_report_csv
@@ -262,6 +262,8 @@ def _card_view(topic: Topic, card: Scorecard) -> dict:
         "figures": card.figures_cited,
         "coverage": card.coverage,
         "missed": refs(card.missed),
+        "headline": card_headline(topic, card),
+        "sections": card_sections(topic, card),
     }
 
 
