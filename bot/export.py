@@ -201,10 +201,46 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
 
 
-def _inline(text: str) -> str:
+def _inline(text: str, topic: Topic | None = None, sources: tuple[str, ...] = ()) -> str:
     escaped = html.escape(text)
     escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    return _ITALIC.sub(r"<em>\1</em>", escaped)
+    escaped = _ITALIC.sub(r"<em>\1</em>", escaped)
+    return link_citations(escaped, topic, sources) if topic is not None else escaped
+
+
+_GROUP = re.compile(r"\(([^()<>]*)\)")
+_SEPARATOR = re.compile(r"(?<!&amp)(?<!&#39)(?<!&quot); ")  # "; " between references, not an entity's ";"
+
+
+def source_anchor(source_id: str) -> str:
+    """The id of a source's entry in a page's source list."""
+    return f"src-{source_id}"
+
+
+def link_citations(escaped: str, topic: Topic, sources: tuple[str, ...] | list[str]) -> str:
+    """Link each citation in already-escaped HTML to its source entry (``#src-<id>``).
+
+    A citation is a reference ("Getty &amp; Naumov 1999") inside a parenthesised group, separated by
+    "; ", that is the short form of one of ``sources`` (the sources of the lines a reply used). Other
+    text is left as it is.
+    """
+    by_short = {html.escape(src.short()): src.id for src in topic.cited(tuple(sources))}
+    if not by_short:
+        return escaped
+
+    def group(m: re.Match) -> str:
+        parts = _SEPARATOR.split(m.group(1))
+        if not any(p.strip() in by_short for p in parts):
+            return m.group(0)
+        linked = [
+            f'<a class="cite" href="#{html.escape(source_anchor(by_short[p.strip()]))}">{p}</a>'
+            if p.strip() in by_short
+            else p
+            for p in parts
+        ]
+        return "(" + "; ".join(linked) + ")"
+
+    return _GROUP.sub(group, escaped)
 
 
 def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False) -> str:
@@ -213,7 +249,8 @@ def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
     items = []
     for t in turns:
         who = "bot" if t.speaker == "bot" else "user"
-        paras = "".join(f"<p>{_inline(p)}</p>" for p in t.text.split("\n\n"))
+        cited = t.sources if t.speaker == "bot" else ()
+        paras = "".join(f"<p>{_inline(p, topic, cited)}</p>" for p in t.text.split("\n\n"))
         detected = _detected(topic, t, debug) if t.speaker == "user" else ""
         meta = f"<span class=meta>{e(t.phase)} {t.round}" + (f" · {e(detected)}" if detected else "") + "</span>"
         items.append(
@@ -226,7 +263,9 @@ def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
         if src:
             cite = e(src.citation)
             sources.append(
-                f'<li id="src-{e(sid)}">' + (f'<a href="{e(src.url)}">{cite}</a>' if src.url else cite) + "</li>"
+                f'<li id="{e(source_anchor(sid))}">'
+                + (f'<a href="{e(src.url)}">{cite}</a>' if src.url else cite)
+                + "</li>"
             )
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

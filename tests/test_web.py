@@ -357,3 +357,13 @@ def test_serve_stops_on_ctrl_c(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_each_citation_in_a_reply_links_to_its_entry_in_the_source_list(web):
+    resp, body = await web.get(f"/debates/{web.ids['alice']}", "all")
+    page = text(body)
+    anchors = set(re.findall(r'<a class="cite" href="#(src-[\w.-]+)">[^<]+</a>', page))
+    assert anchors, "no citation linked"
+    for anchor in anchors:
+        assert f'<li id="{anchor}">' in page  # the entry in the page's source list
+    assert "(smith-2020" not in page and "smith-2020)" not in page

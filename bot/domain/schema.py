@@ -27,6 +27,7 @@ from .topic import (
     Source,
     Spoken,
     Topic,
+    derive_short,
 )
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -262,7 +263,7 @@ def _sources(c: _Checker, doc: dict) -> dict[str, Source]:
         m = c.mapping(item, p)
         if m is None:
             continue
-        c.unknown_keys(m, {"id", "citation", "url", "cues", "type"}, p)
+        c.unknown_keys(m, {"id", "citation", "url", "cues", "type", "short"}, p)
         sid = c.ident(m, "id", p)
         citation = c.string(m, "citation", p, max_len=1000)
         url = c.string(m, "url", p, required=False, max_len=500)
@@ -270,13 +271,20 @@ def _sources(c: _Checker, doc: dict) -> dict[str, Source]:
             c.err(f"{p}.url", "must start with http:// or https://")
         cues = c.strings(m, "cues", p, max_len=MAX_CUE)
         kind = c.string(m, "type", p, required=False, max_len=40) or ""
+        short = c.string(m, "short", p, required=False, max_len=60) or ""
+        if citation and not short and not derive_short(citation, sid or ""):
+            c.err(
+                f"{p}.short",
+                "cannot derive a short reference (Author Year) from the citation, which does not start "
+                "'Surname, Given.' with a year; add short: \"Author Year\"",
+            )
         if sid in out:
             c.err(f"{p}.id", f"duplicate source id {sid!r}")
         elif sid and citation:
             if not cues:
                 surname = citation.split(",")[0].split(".")[0].strip().strip("'\"").lower()
                 cues = (surname,) if 2 < len(surname) < 30 and " " not in surname else ()
-            out[sid] = Source(sid, citation, url, cues, kind)
+            out[sid] = Source(sid, citation, url, cues, kind, short)
     return out
 
 

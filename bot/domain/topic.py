@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 KINDS = ("offtopic", "meta", "abuse", "denial", "injection", "unclear")
@@ -15,6 +16,40 @@ class Side:
     description: str
 
 
+_WORD = r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*"  # Getty, Rancour-Laferriere, O'Brien, Stalin's
+_NAME = rf"(?=[A-Z]){_WORD}"  # a capitalised word
+_INITIAL = r"[A-Z]\."
+_FIRST_AUTHOR = re.compile(  # "Surname, Given." / "Sebag Montefiore, Simon." / "Popov, V. P." / "Getty, J. Arch,"
+    rf"^(?P<surname>{_NAME}(?: {_NAME}){{0,2}}), (?:(?:{_INITIAL}|{_NAME})\s)*(?:{_INITIAL}|{_NAME}(?=[.,;]| \())"
+)
+_CO_AUTHOR = re.compile(  # ", and Oleg V. Naumov" / " and Viktor N. Zemskov" / ", Gabor T. Rittersporn"
+    rf"^(?:,\s*and\s+|,\s+|\s+and\s+|\s*&\s*)(?:(?:{_INITIAL}|{_NAME})\s+)+(?P<surname>{_NAME})(?=[.,;\s]|$)"
+)
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+
+
+def derive_short(citation: str, source_id: str = "") -> str:
+    """ "Author Year" from a citation that starts "Surname, Given." ("" when it does not).
+
+    Two authors give "Getty & Naumov 1999", three or more "Getty et al. 1993". The year is the one in the
+    source id ("conquest-1990": the edition cited), else the last year in the citation.
+    """
+    m = _FIRST_AUTHOR.match(citation.strip().strip("'\""))
+    if not m:
+        return ""
+    surnames = [m.group("surname")]
+    rest = citation.strip().strip("'\"")[m.end() :]
+    while (co := _CO_AUTHOR.match(rest)) is not None:
+        surnames.append(co.group("surname"))
+        rest = rest[co.end() :]
+    in_id = [p for p in source_id.split("-") if len(p) == 4 and _YEAR.fullmatch(p)]
+    years = in_id or _YEAR.findall(citation)
+    if not years:
+        return ""
+    author = f"{surnames[0]} et al." if len(surnames) > 2 else " & ".join(surnames)
+    return f"{author} {years[-1]}"
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     id: str
@@ -22,12 +57,21 @@ class Source:
     url: str | None = None
     cues: tuple[str, ...] = ()
     type: str = ""  # e.g. primary, scholarly, seed (seed: not independently checked, never evidence)
+    ref: str = ""  # the short reference given in the topic file (`short:`); else derived from the citation
+
+    @property
+    def is_seed(self) -> bool:
+        return self.type == "seed"
 
     def short(self) -> str:
-        """A short reference such as "Khrushchev 1956"."""
-        author = self.citation.split(",")[0].split(".")[0].strip().strip("'\"")
-        year = next((p for p in self.id.split("-") if p.isdigit() and len(p) == 4), "")
-        return f"{author} {year}".strip() if len(author) <= 40 else self.id
+        """A short reference such as "Khrushchev 1956" or "Getty & Naumov 1999": never the source id."""
+        if self.ref:
+            return self.ref
+        derived = derive_short(self.citation, self.id)
+        if derived:
+            return derived
+        head = re.split(r"[,(.;:]", self.citation.strip().strip("'\""), maxsplit=1)[0].strip()
+        return head[:40].rstrip() or "source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +246,20 @@ class Topic:
     def disputes_for(self, claim_id: str) -> tuple[DisputedPoint, ...]:
         return tuple(d for d in self.disputed_points if claim_id in d.claims)
 
+    def cited(self, source_ids: tuple[str, ...] | list[str]) -> tuple[Source, ...]:
+        """The sources a line's citation names: known, not seed, one per short reference, in order."""
+        out: dict[str, Source] = {}
+        for sid in source_ids:
+            src = self.sources.get(sid)
+            if src is not None and not src.is_seed:
+                out.setdefault(src.short(), src)
+        return tuple(out.values())
+
     def cite(self, source_ids: tuple[str, ...] | list[str]) -> str:
-        """Short references for a list of source ids, e.g. "(Khrushchev 1956; Conquest 1990)"."""
-        refs = [self.sources[s].short() for s in source_ids if s in self.sources]
+        """Short references for a list of source ids, e.g. "(Khrushchev 1956; Getty & Naumov 1999)".
+
+        Built from the source list, never an id; deduplicated; seed sources (not independently checked)
+        are left out. "" when nothing is left to cite.
+        """
+        refs = [src.short() for src in self.cited(source_ids)]
         return f"({'; '.join(refs)})" if refs else ""

@@ -32,7 +32,7 @@ from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import DebateRecord, TurnRecord
 from ..domain.scorecard import Scorecard, card_headline, card_sections
 from ..domain.topic import Topic
-from ..export import FORMATS, export
+from ..export import FORMATS, export, link_citations, source_anchor
 from ..reports import class_report_csv
 from ..service import DebateService
 from .links import InvalidLink, LinkSigner
@@ -137,15 +137,18 @@ def _check_class(request: web.Request, class_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- rendering
-def _paragraphs(text: str, rich: bool = False) -> Markup:
+def _paragraphs(text: str, rich: bool = False, topic: Topic | None = None, sources: tuple[str, ...] = ()) -> Markup:
     """Text as escaped paragraphs with line breaks; ``rich`` also turns **bold** and _italic_ into tags
-    (only for Counterpoint's own lines, after escaping)."""
+    and links citations of ``sources`` to the page's source list (only for Counterpoint's own lines,
+    after escaping)."""
     out = []
     for para in re.split(r"\n\s*\n", text.strip()):
         html = str(escape(para))
         if rich:
             html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
             html = re.sub(r"(?<![\w*])_(.+?)_(?!\w)", r"<em>\1</em>", html)
+            if topic is not None:
+                html = link_citations(html, topic, sources)
         out.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
     return Markup("\n".join(out))
 
@@ -187,9 +190,20 @@ def _render(request: web.Request, template: str, status: int = 200, **ctx) -> we
 def _source(topic: Topic, sid: str) -> dict:
     src = topic.sources.get(sid)
     if src is None:
-        return {"id": sid, "text": sid, "url": None}
+        return {"id": sid, "text": sid, "url": None, "anchor": source_anchor(sid)}
     url = src.url if src.url and src.url.startswith(("https://", "http://")) else None
-    return {"id": sid, "text": src.citation, "url": url}
+    return {"id": sid, "text": src.citation, "url": url, "anchor": source_anchor(sid)}
+
+
+def _page_sources(topic: Topic, turns: list[TurnRecord]) -> list[dict]:
+    """The page's source list: every source of Counterpoint's lines, once, each with the anchor its
+    citations link to."""
+    seen: dict[str, None] = {}
+    for turn in turns:
+        if turn.speaker == "bot":
+            for sid in turn.sources:
+                seen.setdefault(sid, None)
+    return [_source(topic, sid) for sid in seen]
 
 
 def _title(topic: Topic, claim_id: str) -> str:
@@ -229,7 +243,7 @@ def _turn_view(topic: Topic, record: DebateRecord, turn: TurnRecord, lines: dict
         "phase": turn.phase,
         "round": turn.round,
         "when": turn.created_at,
-        "text": _paragraphs(turn.text, rich=bot),
+        "text": _paragraphs(turn.text, rich=bot, topic=topic, sources=turn.sources),
         "kind": turn.kind,
         "counted": turn.counted,
         "claims": [
@@ -429,6 +443,7 @@ async def debate_page(request: web.Request) -> web.Response:
         bot_side=_side_name(topic, record.bot_side),
         klass=klass,
         turns=[_turn_view(topic, record, t, lines) for t in turns],
+        page_sources=_page_sources(topic, turns),
         card=_card_view(topic, card),
         map_alt=_map_alt(topic, record, card),
         formats=FORMATS,
