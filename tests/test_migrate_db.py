@@ -213,7 +213,7 @@ async def test_the_cli_uses_postgres_when_database_url_says_so(tmp_path, mini_li
     assert await asyncio.to_thread(main, ["debate", "--topic", "school-uniforms", "--side", "con", "--seed", "1"]) == 0
     capsys.readouterr()
     assert await asyncio.to_thread(main, ["transcripts", "list", "--status", "conceded"]) == 0
-    assert len(capsys.readouterr().out.strip().splitlines()) == 2
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1 + 2  # the header, two debates
     # backup and restore are SQLite-only and say what to use instead
     for command in (["backup", str(tmp_path / "b.sqlite3")], ["restore", str(a)]):
         assert await asyncio.to_thread(main, command) == 2
