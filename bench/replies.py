@@ -7,7 +7,8 @@ words (the text shown, status line included; the full evidence behind "More evid
 Raw ids: a source id or claim id appearing in the text shown or kept. Repeated intro phrases: an intro
 sentence used twice in one debate. Grammar: every claim template rendered with every claim's spoken forms
 (no capital letter right after "that" unless the claim's title has it, no colon inside a sentence, no
-doubled word). Scorecard signal: the share of debates whose scorecard has a student claim not rebutted.
+doubled word). Scorecard signal: the share of debates whose scorecard has a student claim that stood or
+was defended after its rebuttal (not every claim 'rebutted').
 Targets (issue 9): p90 <= 130 words, raw ids 0, repeated intros 0, grammar failures 0.
 
 usage: python bench/replies.py [--seeds 20]
@@ -20,6 +21,7 @@ import random
 import re
 import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -77,6 +79,7 @@ def main() -> None:
         r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")(?![\w-])"
     )
     lengths, raw, repeats, unrebutted, debates, shortened = [], [], 0, 0, 0, 0
+    fates: Counter = Counter()
     for side in (s.id for s in topic.sides):
         pool = messages_for(side)
         for seed in range(1, args.seeds + 1):
@@ -97,7 +100,8 @@ def main() -> None:
                 lengths.append(len(r.text.split()))
                 shortened += r.shortened
             card = build_scorecard(topic, state)
-            unrebutted += len(card.rebutted) < len(card.user_claims)
+            fates.update(r.fate for r in card.results)
+            unrebutted += any(r.fate != "dropped" for r in card.results)
     lengths.sort()
     p50 = statistics.median(lengths)
     p90 = lengths[int(0.9 * len(lengths)) - 1]
@@ -110,7 +114,10 @@ def main() -> None:
     print(f"template grammar failures: {len(bad)} (target 0)")
     for line in bad[:10]:
         print(f"    {line}")
-    print(f"scorecards with a student claim not rebutted: {unrebutted}/{debates} ({unrebutted / debates:.0%})")
+    print(
+        f"scorecards with a student claim not marked rebutted-and-dropped: {unrebutted}/{debates} "
+        f"({unrebutted / debates:.0%}); claim fates {dict(fates)}"
+    )
 
 
 if __name__ == "__main__":
