@@ -19,9 +19,9 @@ from bot.domain.scorecard import (
     STOOD,
     build_scorecard,
     card_lines,
-    first_sentence,
     render_scorecard,
 )
+from bot.domain.text import gist
 from bot.service import DebateService
 from bot.storage.sqlite import SQLiteStore
 from bot.terminal import Terminal
@@ -52,13 +52,13 @@ def test_each_claim_fares_stood_defended_or_dropped_with_the_rebuttal_and_its_an
     assert fates == {a.id: STOOD, b.id: DROPPED, c.id: DEFENDED}  # c raised again after its rebuttal
     stood, dropped, defended = card.results
     assert stood.rebuttal == "" and stood.tip == ""
-    assert dropped.rebuttal == first_sentence(b.rebuttals[0].text) and len(dropped.rebuttal.split()) <= 25
-    assert defended.rebuttal == first_sentence(c.rebuttals[1].text)  # the last rebuttal, the one outstanding
+    assert dropped.rebuttal == gist(b.rebuttals[0].text, 25) and len(dropped.rebuttal.split()) <= 25
+    assert defended.rebuttal == gist(c.rebuttals[1].text, 25)  # the last rebuttal, the one outstanding
     answer = next((x for x in b.counter_rebuttals if x.answers == b.rebuttals[0].id), None)
     if answer is not None:  # the topic's own answer to that rebuttal, with its citation
-        assert dropped.tip == first_sentence(answer.text) and dropped.tip_cite == purges.cite(answer.sources)
+        assert dropped.tip == gist(answer.text, 25) and dropped.tip_cite == purges.cite(answer.sources)
     else:
-        assert dropped.tip == first_sentence(b.arguments[0].text)
+        assert dropped.tip == gist(b.arguments[0].text, 25)
     text = render_scorecard(purges, card)
     assert f"{b.title} \u2014 rebutted, and you dropped it." in text and f"My rebuttal: {dropped.rebuttal}" in text
     assert f"To strengthen it: {dropped.tip}" in text

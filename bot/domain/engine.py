@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import phrases as P
 from .matcher import Matcher
 from .moves import AGAINST, FOR, Context, Move, Reading
+from .text import gist, lead
 from .topic import Claim, Line, Topic
 
 COMMANDS = ("concede", "end", "status", "help")
@@ -502,7 +503,7 @@ class DebateEngine:
             return P.HINT_NONE.format(**sides)
         claim = unused[st.hints % len(unused)]
         st.hints += 1
-        example = _first_sentence(claim.arguments[0].text) if claim.arguments else ""
+        example = gist(claim.arguments[0].text, 30) if claim.arguments else ""
         return P.HINT.format(claim=claim.title, example=example, **sides).strip()
 
     def _clarify(self, readings: tuple[Move, ...]) -> str:
@@ -551,11 +552,20 @@ class DebateEngine:
         room = max(REPLY_WORDS - fixed, 0)
         if not fitting or sum(_words(parts[i].body) for i in fitting) <= room:
             return parts
-        shares = [2.0] + [1.0] * (len(fitting) - 1)
         out = list(parts)
+        # the first lines answer the student; a new point that comes after them is stated by its intro alone
+        # (its evidence is one step away) when the answers leave no room for it
+        answers = [i for i in fitting if parts[i].role != "advance" or i == fitting[0]]
+        leads = {i: lead(parts[i].body, 0, MIN_BRIEF) for i in fitting}
+        if sum(_words(leads[i]) for i in fitting) > room:
+            for i in fitting:
+                if i not in answers and parts[i].head and not parts[i].head.startswith("**"):
+                    out[i] = dataclasses.replace(parts[i], text=f"{parts[i].head}{self._cite(parts[i].sources)}")
+            fitting = answers
+        shares = [2.0] + [1.0] * (len(fitting) - 1)
         for share, i in zip(shares, fitting, strict=False):
             p = parts[i]
-            brief = _sentences_within(p.body, int(room * share / sum(shares)))
+            brief = lead(p.body, int(room * share / sum(shares)), MIN_BRIEF)
             if brief != p.body:
                 text = f"{p.head} {brief}{self._cite(p.sources, brief)}"
                 out[i] = dataclasses.replace(p, text=text)
@@ -574,13 +584,6 @@ def _copy(st: DebateState) -> DebateState:
 __all__ = ["COMMANDS", "DebateEngine", "DebateState", "Move", "Reply", "ReplyPart", "Turn"]
 
 
-def _first_sentence(text: str, max_words: int = 30) -> str:
-    """The first sentence of a line, cut at a word boundary when it is long."""
-    sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
-    words_ = sentence.split()
-    return sentence if len(words_) <= max_words else " ".join(words_[:max_words]).rstrip(",;:") + "…"
-
-
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
@@ -595,24 +598,8 @@ def _named_in(short: str, body: str) -> bool:
 
 
 MIN_BRIEF = 15  # a shortened line keeps sentences until it has at least this many words (a hook alone says little)
-REPLY_WORDS = 110  # words of a reply before its status line (about 130 with it): the rest is "More evidence"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"\u2018\u201c(])")
+REPLY_WORDS = 105  # words of a reply before its status line (about 130 with it): the rest is "More evidence"
 
 
 def _words(text: str) -> int:
     return len(text.split())
-
-
-def _sentences_within(text: str, budget: int) -> str:
-    """The first sentences of ``text`` that fit in ``budget`` words; always at least the first one."""
-    sentences = _SENTENCE_END.split(text.strip())
-    out: list[str] = []
-    used = 0
-    for sentence in sentences:
-        n = _words(sentence)
-        # past the budget, stop; a short hook ("Ask who hired the hangmen.") may take one more sentence
-        if out and used + n > budget and not (used < MIN_BRIEF and used + n <= budget + MIN_BRIEF):
-            break
-        out.append(sentence)
-        used += n
-    return " ".join(out)

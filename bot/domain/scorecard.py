@@ -6,10 +6,10 @@ items, each with detail lines) that the terminal, the Discord embed, the web pag
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .engine import DebateState
+from .text import gist
 from .topic import Claim, Topic
 
 STOOD, DEFENDED, DROPPED = "stood", "defended", "dropped"
@@ -164,15 +164,15 @@ def _result(topic: Topic, st: DebateState, claim: Claim) -> ClaimResult:
         claim.id in st.attacked.get(point, []) for reb in rebuttals for point in reb.draws_on
     )
     last = rebuttals[-1] if rebuttals else None
-    gist = first_sentence(last.text) if last else ""
+    said = gist(last.text, GIST_WORDS) if last else ""
     counter = next((c for c in claim.counter_rebuttals if last is not None and c.answers == last.id), None)
     if counter is not None:
-        tip, cite = first_sentence(counter.text), topic.cite(counter.sources)
+        tip, cite = gist(counter.text, GIST_WORDS), topic.cite(counter.sources)
     elif claim.arguments:  # no prepared answer: the claim's own evidence
-        tip, cite = first_sentence(claim.arguments[0].text), topic.cite(claim.arguments[0].sources)
+        tip, cite = gist(claim.arguments[0].text, GIST_WORDS), topic.cite(claim.arguments[0].sources)
     else:
         tip, cite = "", ""
-    return ClaimResult(claim.id, claim.title, DEFENDED if came_back else DROPPED, gist, tip, cite)
+    return ClaimResult(claim.id, claim.title, DEFENDED if came_back else DROPPED, said, tip, cite)
 
 
 def _with_rubric(card: Scorecard, side_claims: int, bot_claims: int) -> Scorecard:
@@ -281,13 +281,6 @@ def render_scorecard(topic: Topic, card: Scorecard, heading: bool = True) -> str
             lines.append(f"- {item.text}")
             lines.extend(f"  - {d}" for d in item.details)
     return "\n".join(lines)
-
-
-def first_sentence(text: str, max_words: int = GIST_WORDS) -> str:
-    """The first sentence of a line, cut at a word boundary (with an ellipsis) past ``max_words`` words."""
-    sentence = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
-    words = sentence.split()
-    return sentence if len(words) <= max_words else " ".join(words[:max_words]).rstrip(",;:") + "\u2026"
 
 
 def _cite_example(topic: Topic, card: Scorecard) -> str:

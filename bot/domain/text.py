@@ -82,3 +82,47 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"\u2018\u201c(])")
+LEAD_SLACK = 25  # words a lead may run over its budget to reach a statement (past a rhetorical question)
+
+
+_ABBREVIATION = re.compile(r"(\b(p|pp|No|no|cf|c|ca|vol|ed|eds|St|Dr|Mr|Mrs|Gen|Col|e\.g|i\.e|vs)|\b[A-Z])\.$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a line (split after . ! ? before a capital, digit, quote or bracket; not after an
+    abbreviation such as "p." or an initial)."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text.strip()):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def lead(text: str, budget: int, min_words: int = 15) -> str:
+    """The first whole sentences of ``text`` within ``budget`` words.
+
+    It always keeps the first sentence, and may go over the budget to reach a statement (LEAD_SLACK words:
+    "Who owned the machine?" alone answers nothing) or, by 10 words, to pass ``min_words``.
+    """
+    out: list[str] = []
+    used = 0
+    for sentence in sentences(text):
+        n = len(sentence.split())
+        slack = LEAD_SLACK if all(x.endswith("?") for x in out) else 10 if used < min_words else 0
+        if out and used + n > budget + slack:
+            break
+        out.append(sentence)
+        used += n
+    return " ".join(out)
+
+
+def gist(text: str, max_words: int) -> str:
+    """One line: the lead of ``text`` up to its first statement, cut at a word boundary past ``max_words``."""
+    head = lead(text, 1, min_words=1)
+    ws = head.split()
+    return head if len(ws) <= max_words else " ".join(ws[:max_words]).rstrip(",;:") + "\u2026"
