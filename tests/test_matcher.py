@@ -134,3 +134,13 @@ def test_top_k_lists_claims_whatever_their_score(matcher, purges):
 def test_text_folding():
     assert fold("Stalin\u2019s PARANOÏA") == "stalins paranoia"
     assert words("Order №00447, 1937-38, 681k!") == ["order", "no", "00447", "1937", "38", "681", "k"]
+
+
+def test_a_source_is_cited_by_its_words_side_by_side_and_its_year(matcher):
+    def cited(text):
+        return matcher.read(text).sources
+
+    assert "gregory-2009" in cited("Gregory shows it in Terror by Quota")
+    assert "gregory-2009" not in cited("in closing, the terror came from a system of quotas, not one mind")
+    assert cited("as Getty and Naumov 1999 show") == ("getty-naumov-1999",)
+    assert cited("khlevniuk 2015 says so") == ("khlevniuk-2015",)

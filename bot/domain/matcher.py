@@ -568,8 +568,21 @@ class Matcher:
         first = self._index.source_first
         for p, s in enumerate(content):
             for stems, sid in first.get(s, ()):
-                if sid not in found and _in_order(content, p, stems):
+                # a source is named by its words side by side ("terror by quota"), not scattered through a
+                # sentence ("the terror came from a system of quotas")
+                if sid not in found and tuple(content[p : p + len(stems)]) == tuple(stems):
                     found[sid] = None
+        # "Khlevniuk 2009": of one author's works, the one with the year the message gives
+        years = {t for t in content if len(t) == 4 and t.isdigit()}
+        by_author: dict[str, list[str]] = defaultdict(list)
+        for sid in found:
+            by_author[sid.split("-")[0]].append(sid)
+        for works in by_author.values():
+            dated = [sid for sid in works if any(y in sid for y in years)]
+            if dated:
+                for sid in works:
+                    if sid not in dated:
+                        found.pop(sid)
         order = {sid: i for i, (_, sid) in enumerate(self._index.source_cues)}
         return tuple(sorted(found, key=lambda sid: order[sid]))
 
