@@ -231,3 +231,9 @@ def test_your_point_about_a_point_not_made_yet_attacks_that_point(matcher):
     text = "ur point about a power grab is wrong, a planned strategy doesnt kill its best generals before a war"
     got = moves(matcher, text, S, ["order-00447-quotas", "signed-death-lists", "fear-of-overthrow"])
     assert got[0] == ("calculated-power-grab", AGAINST)
+
+
+def test_an_undercut_concession_attacks_the_conceded_point_even_when_others_are_in_play(matcher):
+    text = "ok fair, people did denounce each other, but the quotas came from moscow so that doesnt matter"
+    got = moves(matcher, text, T, ["collective-leadership", "war-fear-fifth-column", "bolshevik-ideology-precedent"])
+    assert got[0] == ("fearful-denunciations", AGAINST)

@@ -149,3 +149,10 @@ async def test_more_evidence_button_shows_the_whole_reply_after_a_restart(cog):
     full = interaction.response.send_message.await_args.args[0]
     assert interaction.response.send_message.await_args.kwargs == {"ephemeral": True}
     assert len(full) > len(shown) and full.split("\n\n")[0].startswith(shown.split("\n\n")[0].rsplit(" (", 1)[0])
+
+
+def test_a_short_form_goes_past_a_bare_hook_to_a_statement():
+    from bot.domain.text import lead
+
+    text = "Look at the date. On 2 July 1937 the Politburo asked every region for numbers. More detail follows here."
+    assert lead(text, 5) == "Look at the date. On 2 July 1937 the Politburo asked every region for numbers."

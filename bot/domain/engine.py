@@ -598,7 +598,7 @@ def _named_in(short: str, body: str) -> bool:
 
 
 MIN_BRIEF = 15  # a shortened line keeps sentences until it has at least this many words (a hook alone says little)
-REPLY_WORDS = 105  # words of a reply before its status line (about 130 with it): the rest is "More evidence"
+REPLY_WORDS = 100  # words of a reply before its status line (about 130 with it): the rest is "More evidence"
 
 
 def _words(text: str) -> int:

@@ -441,6 +441,15 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             seg = pointing[0]
             latest = {ids.index(c): k for k, c in enumerate(ctx.in_play) if c in ids}
             target = max(in_play, key=lambda j: (seg.scores[j] + seg.names[j], latest.get(j, -1)))
+            # sarcasm about a point not made yet that it names far better: "as if the nkvd decided on its own"
+            unmade = max((j for j in theirs if j not in in_play), key=lambda j: seg.scores[j], default=None)
+            if (
+                seg.sarcastic
+                and unmade is not None
+                and seg.scores[unmade] >= threshold
+                and seg.scores[unmade] > 2 * (seg.scores[target] + seg.names[target])
+            ):
+                target = unmade
             named = max(theirs, key=lambda j: seg.pointed[j], default=None) if seg.pointed else None
             if named is not None and named not in in_play and seg.pointed[named] >= NAME_MIN:
                 target = named  # "your point about a power grab": a point of the bot's side not made yet
@@ -457,6 +466,9 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     attacks.sort(
         key=lambda i: (i not in raised, -named[i] if named[i] >= NAME_MIN else 0.0, i not in in_play, -scores[i])
     )
+    if conceded is not None and undercut and conceded in theirs:
+        # "ok fair, X, but ... so it doesn't matter": X is the point attacked, in play or not
+        attacks = [conceded] + [i for i in attacks if i != conceded]
     if attacks and not moves:
         moves.append(Move(ids[attacks[0]], AGAINST, scores[attacks[0]]))
     given = [i for i in own if _gives_ground(segments, i)]

@@ -85,6 +85,7 @@ def content_words(text: str) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"\u2018\u201c(])")
+HOOK_WORDS = 8  # a first sentence this short is a hook, not yet an answer
 LEAD_SLACK = 25  # words a lead may run over its budget to reach a statement (past a rhetorical question)
 
 
@@ -113,7 +114,9 @@ def lead(text: str, budget: int, min_words: int = 15) -> str:
     used = 0
     for sentence in sentences(text):
         n = len(sentence.split())
-        slack = LEAD_SLACK if all(x.endswith("?") for x in out) else 10 if used < min_words else 0
+        # past a rhetorical question or a bare hook ("Look at the date."), go on to a statement
+        hook = all(x.endswith("?") for x in out) or used < HOOK_WORDS
+        slack = LEAD_SLACK if hook else 10 if used < min_words else 0
         if out and used + n > budget + slack:
             break
         out.append(sentence)
