@@ -42,6 +42,7 @@ from bot.domain.matcher import Matcher  # noqa: E402
 from bot.domain.moves import AGAINST, FOR, Context  # noqa: E402
 from bot.domain.text import STOPWORDS, stem, words  # noqa: E402
 from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Spoken, Topic  # noqa: E402
+from bot.evaluation import score_moves  # noqa: E402
 from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -95,32 +96,6 @@ def old_reading(matcher: Matcher):
         return [(c, AGAINST if m.attacks else FOR) for c in m.claims], kind
 
     return fn
-
-
-def evaluate_moves(fn, items) -> dict:
-    def share(a, b):
-        return f"{a / b:.3f} ({a}/{b})" if b else "-"
-
-    hit = n = att = natt = sar = nsar = rej = kind = nnon = 0
-    for x in items:
-        got, k = fn(x)
-        style = x.get("style") or []
-        if x["moves"]:
-            ok = bool(got) and got[0] == (x["moves"][0]["claim"], x["moves"][0]["stance"])
-            n, hit = n + 1, hit + ok
-            if "attack-in-play" in style:
-                natt, att = natt + 1, att + ok
-            if "sarcasm" in style or "question" in style:
-                nsar, sar = nsar + 1, sar + ok
-        else:
-            nnon, rej, kind = nnon + 1, rej + (not got), kind + (not got and k == x.get("kind"))
-    return {
-        "top1": share(hit, n),
-        "attack": share(att, natt),
-        "sarcasm": share(sar, nsar),
-        "rejected": f"{rej}/{nnon}",
-        "kind": f"{kind}/{nnon}",
-    }
 
 
 def matcher_classify(matcher: Matcher):
@@ -279,10 +254,11 @@ def main() -> None:
     for name in ("moves_dev.yaml", "moves_practice_chat.yaml", "moves_practice_formal.yaml"):
         items = yaml.safe_load((DATA / name).read_text())["messages"]
         for label, fn in (("moves", moves_reading(matcher)), ("old reading", old_reading(matcher))):
-            r = evaluate_moves(fn, items)
+            r = score_moves(fn, items)
             print(
-                f"{name:<27} {label:<12} move top1 {r['top1']} | attack in play {r['attack']} | "
-                f"sarcasm+question {r['sarcasm']} | non-claim rejected {r['rejected']} | kind {r['kind']}"
+                f"{name:<27} {label:<12} move top1 {r.top1} | attack in play {r.attack} | "
+                f"sarcasm+question {r.sarcasm} | non-claim rejected {r.rejected.hit}/{r.rejected.of} | "
+                f"kind {r.kind.hit}/{r.kind.of}"
             )
 
     texts = [m["text"] for msgs in sets.values() for m in msgs]

@@ -12,6 +12,7 @@ import yaml
 
 from bot.domain.matcher import Matcher
 from bot.domain.moves import AGAINST, FOR, Context, segment
+from bot.evaluation import score_moves
 
 from .conftest import DATA
 
@@ -150,22 +151,12 @@ def test_intents_of_meta_messages(matcher):
 
 # ---------------------------------------------------------------------- accuracy floors
 def _score(matcher, name):
-    items = yaml.safe_load((DATA / name).read_text())["messages"]
-    hit = n = att = natt = sarc = nsarc = rej = kind = nnon = 0
-    for x in items:
+    def read(x):
         r = matcher.read(x["text"], Context(x["side"], tuple(x.get("in_play") or ())))
-        got = [(m.claim, m.stance) for m in r.moves]
-        style = x.get("style") or []
-        if x["moves"]:
-            ok = bool(got) and got[0] == (x["moves"][0]["claim"], x["moves"][0]["stance"])
-            n, hit = n + 1, hit + ok
-            if "attack-in-play" in style:
-                natt, att = natt + 1, att + ok
-            if "sarcasm" in style or "question" in style:
-                nsarc, sarc = nsarc + 1, sarc + ok
-        else:
-            nnon, rej, kind = nnon + 1, rej + (not got), kind + (not got and r.kind == x.get("kind"))
-    return hit / n, att / natt, sarc / nsarc, rej / nnon, kind / nnon
+        return [(m.claim, m.stance) for m in r.moves], r.kind
+
+    got = score_moves(read, yaml.safe_load((DATA / name).read_text())["messages"])
+    return tuple(share.value for share in (got.top1, got.attack, got.sarcasm, got.rejected, got.kind))
 
 
 @pytest.mark.parametrize(
