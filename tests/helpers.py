@@ -5,8 +5,10 @@ become ``AsyncMock`` automatically (``unittest.mock`` inspects the spec)."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from unittest.mock import MagicMock
+from pathlib import Path
+from unittest.mock import AsyncMock, MagicMock
 
 import discord
 
@@ -85,3 +87,19 @@ def mock_interaction(
     interaction.permissions = discord.Permissions(manage_threads=manage_threads)
     interaction.command = None
     return interaction
+
+
+@contextlib.asynccontextmanager
+async def cog_with_store(library, tmp_path, turn_cooldown: float = 0.0):
+    """A DebateCog over a fresh SQLite log, with ``post`` replaced by a mock (no network)."""
+    from bot.discordbot.client import CounterpointBot
+    from bot.discordbot.cog import DebateCog
+    from bot.service import DebateService
+    from bot.settings import Settings
+    from bot.storage.sqlite import SQLiteStore
+
+    async with SQLiteStore(tmp_path / "cog.sqlite3") as store:
+        settings = Settings(db_path=tmp_path / "cog.sqlite3", topics_dir=Path("."), turn_cooldown=turn_cooldown)
+        cog = DebateCog(CounterpointBot(settings, DebateService(library, store)))
+        cog.post = AsyncMock(return_value=None)
+        yield cog

@@ -10,26 +10,20 @@ from unittest.mock import AsyncMock
 import pytest
 
 from bot.discordbot import texts as T
-from bot.discordbot.client import INVITE_PERMISSIONS, CounterpointBot
+from bot.discordbot.client import INVITE_PERMISSIONS
 from bot.discordbot.cog import DebateCog
 from bot.discordbot.errors import ErrorHandler, UserFacingError, message_for
 from bot.discordbot.render import split_message
 from bot.domain.errors import DebateNotFound, InvalidOption, UnknownTopic
-from bot.service import DebateService
 from bot.settings import Settings
-from bot.storage.sqlite import SQLiteStore
-from tests.helpers import mock_interaction, mock_message
+from tests.helpers import cog_with_store, mock_interaction, mock_message
 
 GUILD, THREAD, ALICE, BOB = 500, 20, 30, 31
 
 
 @pytest.fixture
 async def cog(mini_library, tmp_path):
-    async with SQLiteStore(tmp_path / "cog.sqlite3") as store:
-        settings = Settings(db_path=tmp_path / "cog.sqlite3", topics_dir=Path("."), turn_cooldown=0.0)
-        bot = CounterpointBot(settings, DebateService(mini_library, store))
-        cog = DebateCog(bot)
-        cog.post = AsyncMock(return_value=None)
+    async with cog_with_store(mini_library, tmp_path) as cog:
         yield cog
 
 

@@ -7,7 +7,6 @@ import importlib
 import inspect
 import logging
 import pkgutil
-from pathlib import Path
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
@@ -16,27 +15,17 @@ import pytest
 import bot.discordbot
 from bot.discordbot import texts as T
 from bot.discordbot.classes import JoinButton
-from bot.discordbot.client import CounterpointBot
-from bot.discordbot.cog import DebateCog, SideButton
+from bot.discordbot.cog import SideButton
 from bot.discordbot.errors import ErrorHandler, UserFacingError
-from bot.service import DebateService
-from bot.settings import Settings
 from bot.storage.base import StorageUnavailable
-from bot.storage.sqlite import SQLiteStore
-from tests.helpers import mock_interaction, mock_message
+from tests.helpers import cog_with_store, mock_interaction, mock_message
 
 THREAD, ALICE = 20, 30
 
 
 @pytest.fixture
 async def cog(mini_library, tmp_path):
-    async with SQLiteStore(tmp_path / "cog.sqlite3") as store:
-        settings = Settings(
-            db_path=tmp_path / "cog.sqlite3", topics_dir=Path("."), turn_cooldown=3600.0
-        )  # never over during a test
-        bot = CounterpointBot(settings, DebateService(mini_library, store))
-        cog = DebateCog(bot)
-        cog.post = AsyncMock(return_value=None)
+    async with cog_with_store(mini_library, tmp_path, turn_cooldown=3600.0) as cog:
         yield cog
 
 

@@ -4,18 +4,15 @@ framing, citations that are never ids, and the transcript keeping every line who
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from unittest.mock import AsyncMock, MagicMock
+from unittest.mock import MagicMock
 
 import pytest
 
-from bot.discordbot.client import CounterpointBot
-from bot.discordbot.cog import DebateCog, MoreButton
+from bot.discordbot.cog import MoreButton
 from bot.domain.engine import REPLY_WORDS, DebateEngine
 from bot.service import DebateService
-from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
-from tests.helpers import mock_interaction, mock_message
+from tests.helpers import cog_with_store, mock_interaction, mock_message
 
 from .test_debates_moves import ATTACKS, OWN
 
@@ -113,11 +110,7 @@ async def test_the_transcript_keeps_the_full_reply(library, tmp_path):
 # ---------------------------------------------------------------------------------------- Discord
 @pytest.fixture
 async def cog(library, tmp_path):
-    async with SQLiteStore(tmp_path / "cog.sqlite3") as store:
-        settings = Settings(db_path=tmp_path / "cog.sqlite3", topics_dir=Path("."), turn_cooldown=0.0)
-        bot = CounterpointBot(settings, DebateService(library, store))
-        cog = DebateCog(bot)
-        cog.post = AsyncMock(return_value=None)
+    async with cog_with_store(library, tmp_path) as cog:
         yield cog
 
 
