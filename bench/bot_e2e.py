@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 from bot.discordbot import texts as T  # noqa: E402
 from bot.service import DebateService  # noqa: E402
 from bot.storage.sqlite import SQLiteStore  # noqa: E402
-from bot.topics import TopicLibrary, default_topics_dir  # noqa: E402
+from bot.topic_files import TopicLibrary, default_topics_dir  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 # tests/test_cli.py MINI_SCRIPT without its question ("how many rounds left?" costs no turn)

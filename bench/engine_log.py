@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bot.domain.engine import DebateState  # noqa: E402
 from bot.service import DebateService  # noqa: E402
 from bot.storage.sqlite import PRAGMAS, SQLiteStore  # noqa: E402
-from bot.topics import TopicLibrary, default_topics_dir  # noqa: E402
+from bot.topic_files import TopicLibrary, default_topics_dir  # noqa: E402
 
 _EVAL = yaml.safe_load((ROOT / "tests/data/chat_eval.yaml").read_text())["messages"]
 MESSAGES = [m["text"] for m in _EVAL if m["labels"]]

@@ -43,7 +43,7 @@ from bot.domain.moves import AGAINST, FOR, Context  # noqa: E402
 from bot.domain.text import STOPWORDS, stem, words  # noqa: E402
 from bot.domain.topic import Claim, CounterRebuttal, KindReplies, Line, Rebuttal, Side, Source, Spoken, Topic  # noqa: E402
 from bot.evaluation import score_moves  # noqa: E402
-from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
+from bot.topic_files import default_topics_dir, load_topic_file  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 

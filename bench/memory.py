@@ -51,7 +51,7 @@ async def record_real_debate(exchanges: int | None) -> dict:
 
     from bot.service import DebateService
     from bot.storage.sqlite import SQLiteStore
-    from bot.topics import TopicLibrary, default_topics_dir
+    from bot.topic_files import TopicLibrary, default_topics_dir
 
     calls: dict = {"exchanges": []}
 
@@ -160,7 +160,7 @@ async def child(db: str, api_base: str, gateway_url: str, token: str) -> None:
     from bot.service import DebateService
     from bot.settings import Settings
     from bot.storage.sqlite import SQLiteStore
-    from bot.topics import TopicLibrary, default_topics_dir
+    from bot.topic_files import TopicLibrary, default_topics_dir
     from tests.discord_fake import stop_client, wait_until_ready
 
     phases = {"imports": time.perf_counter() - t0}

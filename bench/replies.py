@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from bot.domain import phrases as P  # noqa: E402
 from bot.domain.engine import DebateEngine  # noqa: E402
 from bot.domain.scorecard import build_scorecard  # noqa: E402
-from bot.topics import default_topics_dir, load_topic_file  # noqa: E402
+from bot.topic_files import default_topics_dir, load_topic_file  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CLAIM_TEMPLATES = (

@@ -21,7 +21,7 @@ from .settings import Settings, SettingsError, default_config_path
 from .storage import Store, is_postgres_url, open_store
 from .storage.sqlite import SQLiteStore
 from .textsafe import printable
-from .topics import TopicLibrary, load_topic_file
+from .topic_files import TopicLibrary, load_topic_file
 
 log = logging.getLogger("counterpoint")
 

@@ -20,7 +20,7 @@ from .domain.topic import Topic
 from .export import export
 from .reports import ClassReport, build_class_report
 from .storage.base import Store
-from .topics import TopicLibrary
+from .topic_files import TopicLibrary
 
 log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .topics import default_topics_dir
+from .topic_files import default_topics_dir
 
 ENV_PREFIX = "COUNTERPOINT_"
 DISCORD_API_BASE = "https://discord.com/api/v10"

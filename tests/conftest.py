@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.topics import TopicLibrary, default_topics_dir, load_topic_file
+from bot.topic_files import TopicLibrary, default_topics_dir, load_topic_file
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "topics" / "mini.yaml"

@@ -13,7 +13,7 @@ from bot.discordbot.client import CounterpointBot, configure_endpoints
 from bot.service import DebateService
 from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
-from bot.topics import TopicLibrary
+from bot.topic_files import TopicLibrary
 from tests.discord_fake import FAST_CLIENT_OPTIONS, FakeDiscord, stop_client, wait_until_ready
 
 TIMEOUT = 8.0

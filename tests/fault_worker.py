@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.service import DebateService
 from bot.storage import DuplicateMessage, SQLiteStore
-from bot.topics import TopicLibrary
+from bot.topic_files import TopicLibrary
 
 TOPICS = Path(__file__).parent / "data" / "topics"
 SCRIPT = [

@@ -14,7 +14,7 @@ from bot.domain.topic import Source, derive_short
 from bot.export import export, link_citations
 from bot.service import DebateService
 from bot.storage.sqlite import SQLiteStore
-from bot.topics import default_topics_dir, load_topic_file
+from bot.topic_files import default_topics_dir, load_topic_file
 
 from .conftest import MINI
 

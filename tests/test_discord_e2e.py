@@ -13,7 +13,7 @@ import yaml
 
 from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
-from bot.topics import TopicLibrary
+from bot.topic_files import TopicLibrary
 from tests.discord_fake import Intents, Permissions
 from tests.discord_harness import TIMEOUT, TOPIC, BotProcess, answer_of, debate_turns, start_debate, turn
 

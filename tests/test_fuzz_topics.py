@@ -26,14 +26,14 @@ from hypothesis import strategies as st
 from bot.domain.errors import Problem, TopicError
 from bot.domain.schema import build_topic
 from bot.domain.topic import Topic
-from bot.topics import MAX_TOPIC_BYTES, TopicLibrary, load_topic_file, parse_topic_text
+from bot.topic_files import MAX_TOPIC_BYTES, TopicLibrary, load_topic_file, parse_topic_text
 from tests.fuzzing import FUZZ, FUZZ_EXAMPLES
 
 from .conftest import MINI
 
 # A hostile file is refused after bounded work, counted, not timed (a clock fails on a loaded machine):
 # YAML nodes composed, objects built, bytes read, digits of numbers built.
-WORK_NODES = 50_001  # bot.topics.MAX_NODES, and the one node that trips it
+WORK_NODES = 50_001  # bot.topic_files.MAX_NODES, and the one node that trips it
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 MINI_DOC = yaml.safe_load(MINI_TEXT)
@@ -381,7 +381,7 @@ def _refused(path: Path, work) -> str:
         load_topic_file(path)
     assert work.nodes <= WORK_NODES and work.built <= WORK_NODES, work
     assert work.bytes_read <= MAX_TOPIC_BYTES, work
-    assert work.longest_int <= 100, work  # bot.topics.MAX_NUMBER_CHARS
+    assert work.longest_int <= 100, work  # bot.topic_files.MAX_NUMBER_CHARS
     assert_clear(exc.value, str(path))
     return str(exc.value)
 

@@ -178,7 +178,7 @@ def test_four_processes_starting_at_once_share_one_secret(tmp_path):
 )
 def test_duplicate_keys_in_topic_files_are_refused_with_line_and_column(text, where):
     from bot.domain.errors import TopicError
-    from bot.topics import parse_topic_text
+    from bot.topic_files import parse_topic_text
 
     with pytest.raises(TopicError) as info:
         parse_topic_text(text, "t.yaml")
@@ -582,7 +582,7 @@ async def test_a_refused_turn_is_shown_again_when_the_user_stops(tmp_path, mini_
 @pytest.mark.parametrize("text", ["!!set 0", "!!omap 0", "a: !!set x"])
 def test_duplicate_key_check_leaves_non_mappings_to_yaml(text):
     from bot.domain.errors import TopicError
-    from bot.topics import parse_topic_text
+    from bot.topic_files import parse_topic_text
 
     with pytest.raises(TopicError) as info:
         parse_topic_text(text, "t.yaml")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.topics import default_topics_dir, load_topic_file
+from bot.topic_files import default_topics_dir, load_topic_file
 
 from .conftest import MINI
 

@@ -11,7 +11,7 @@ import yaml
 
 from bot.domain.errors import TopicError
 from bot.domain.schema import build_topic
-from bot.topics import MAX_TOPIC_BYTES, TopicLibrary, default_topics_dir, load_topic_file, parse_topic_text
+from bot.topic_files import MAX_TOPIC_BYTES, TopicLibrary, default_topics_dir, load_topic_file, parse_topic_text
 
 from .conftest import MINI
 

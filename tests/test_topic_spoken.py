@@ -8,7 +8,7 @@ import yaml
 from bot.domain.errors import TopicError
 from bot.domain.schema import build_topic
 from bot.domain.topic import Claim, Spoken
-from bot.topics import default_topics_dir, load_topic_file
+from bot.topic_files import default_topics_dir, load_topic_file
 
 from .conftest import MINI
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from bot.service import DebateService
 from bot.storage.sqlite import SQLiteStore
-from bot.topics import TopicLibrary
+from bot.topic_files import TopicLibrary
 from bot.web.links import LinkSigner
 
 from .conftest import MINI
