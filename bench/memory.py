@@ -161,6 +161,7 @@ async def child(db: str, api_base: str, gateway_url: str, token: str) -> None:
     from bot.settings import Settings
     from bot.storage.sqlite import SQLiteStore
     from bot.topic_files import TopicLibrary, default_topics_dir
+    from bot.web.links import LinkSigner, load_secret
     from tests.discord_fake import stop_client, wait_until_ready
 
     phases = {"imports": time.perf_counter() - t0}
@@ -187,7 +188,8 @@ async def child(db: str, api_base: str, gateway_url: str, token: str) -> None:
     await store.open()
     try:  # the store's thread must end, or the process never exits
         configure_endpoints(settings)
-        bot = CounterpointBot(settings, DebateService(library, store), guild_ready_timeout=0.05)
+        links = LinkSigner(load_secret(settings), settings.web_url)
+        bot = CounterpointBot(settings, DebateService(library, store), links=links, guild_ready_timeout=0.05)
         task = asyncio.create_task(bot.start(token))
         try:
             await wait_until_ready(bot, task, 120)

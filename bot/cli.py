@@ -201,13 +201,15 @@ def cmd_run(args, settings: Settings) -> int:
     import discord
 
     from .discordbot.client import run_bot
+    from .web.links import LinkSigner, load_secret
 
     lib = load_library(settings)
+    links = LinkSigner(load_secret(settings), settings.web_url)  # the links /debate link and reports hand out
 
     async def run() -> int:
         async with open_store(settings) as store:
             try:
-                await run_bot(settings, _service(settings, lib, store))
+                await run_bot(settings, _service(settings, lib, store), links)
             except discord.LoginFailure:
                 print("counterpoint: Discord refused the token (DISCORD_TOKEN); check it.", file=sys.stderr)
                 return 2

@@ -6,19 +6,21 @@ the reply in one transaction, and only then hand the reply back to be shown.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from .domain.access import LinkScope, Viewer, is_teacher, may_read, needs_participants
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
-from .domain.errors import DebateFinished, InvalidOption, UnknownSide
-from .domain.records import SIDE_POLICIES, ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft
+from .domain.errors import DebateFinished, DuplicateMessage, InvalidOption, NotParticipant, UnknownSide
+from .domain.records import SIDE_POLICIES, ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
 from .export import export
-from .reports import ClassReport, build_class_report
+from .keyed import KeyedLocks
+from .reports import ClassReport, build_class_report, student_turns
 from .storage.base import Store
 from .topic_files import TopicLibrary
 
@@ -49,6 +51,71 @@ def deadline_after(seconds: int | None) -> str | None:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
 
 
+def command_in(text: str, known: tuple[str, ...] = COMMANDS) -> str | None:
+    """The command a message gives, if it is one: ``/end`` or ``!end`` (the first word, any case; the
+    rest of the line is ignored), one of ``known``."""
+    stripped = text.strip()
+    if not stripped.startswith(("/", "!")):
+        return None
+    name = stripped[1:].split(maxsplit=1)[0].lower() if stripped[1:].strip() else ""
+    return name if name in known else None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A logged debate as a reader sees it: the record, its topic, every turn, the scorecard and who debated."""
+
+    debate: DebateRecord
+    topic: Topic
+    turns: list[TurnRecord]
+    scorecard: Scorecard
+    people: list[tuple[str, str]]  # (user id, display name), the starter first
+
+    def export(self, fmt: str, debug: bool = False) -> str:
+        return export(fmt, self.topic, self.debate, self.turns, self.scorecard, debug)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFilters:
+    """The web index's filters (each optional)."""
+
+    class_id: int | None = None
+    topic_id: str | None = None
+    student: str | None = None  # part of a participant's name, or their user id
+    created_from: str | None = None  # ISO dates, inclusive
+    created_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPage:
+    """One page of the debates a link may list, newest first."""
+
+    debates: list[DebateRecord]
+    people: dict[int, list[tuple[str, str]]]
+    total: int
+    page: int
+    pages: int
+    classes: list[ClassRecord]  # the classes the link may filter by
+    class_names: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassJoin:
+    """What joining a class did: ``opened`` a debate (None when the adapter declined, e.g. one already runs),
+    ``joined`` the class's team debate, or ``choose``: the student picks a side first."""
+
+    kind: str  # opened | joined | choose
+    debate: DebateRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassStatusRow:
+    debate: DebateRecord
+    names: str
+    turns: int  # the students' counted turns, as the report counts them
+    state: str
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What an adapter shows after a user message or command."""
@@ -64,11 +131,12 @@ class DebateService:
         self, library: TopicLibrary, store: Store, *, default_rounds: int | None = None, turn_limit: int | None = None
     ):
         self.library = library
-        self.store = store
+        self._store = store
         self.default_rounds = default_rounds
         self.turn_limit = turn_limit
         self._engines: dict[str, DebateEngine] = {}
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()  # per debate: one exchange at a time
+        self._class_locks = KeyedLocks()  # per class: joining decides sides and team debates in order
 
     def engine(self, topic_id: str) -> DebateEngine:
         engine = self._engines.get(topic_id)
@@ -77,8 +145,132 @@ class DebateService:
             self._engines[topic_id] = engine
         return engine
 
-    def topic(self, topic_id: str) -> Topic:
+    def topic(self, topic_id: str | None) -> Topic:
         return self.library.get(topic_id)
+
+    def topics(self) -> list[Topic]:
+        return list(self.library.topics.values())
+
+    # ------------------------------------------------------------------ reading the log
+    async def debate(self, debate_id: int) -> DebateRecord:
+        return await self._store.get_debate(debate_id)
+
+    async def turns(self, debate_id: int) -> list[TurnRecord]:
+        return await self._store.turns(debate_id)
+
+    async def bot_turn(self, debate_id: int, number: int) -> TurnRecord | None:
+        """The bot's logged turn with this number (its reply whole), if there is one."""
+        return next((t for t in await self._store.turns(debate_id) if t.number == number and t.speaker == "bot"), None)
+
+    async def last_bot_turn(self, debate_id: int) -> TurnRecord | None:
+        return next((t for t in reversed(await self._store.turns(debate_id)) if t.speaker == "bot"), None)
+
+    async def participants(self, debate: DebateRecord) -> list[tuple[str, str]]:
+        """(user id, display name) of everyone who debates it, the starter first."""
+        return await self._store.participants(debate.id) or [(debate.user_id, debate.user_name)]
+
+    async def seen_message(self, message_id: str) -> bool:
+        """Whether a platform message was already processed (a replay after a reconnect)."""
+        return await self._store.has_message(message_id)
+
+    async def unfinished(self, platform: str) -> list[DebateRecord]:
+        """Every active debate of a platform (to re-attach after a restart)."""
+        return await self._store.list_debates(status="active", platform=platform, limit=None)
+
+    async def running_debate(
+        self, user_id: str, *, platform: str | None = None, channel_id: str | None = None, class_id: int | None = None
+    ) -> DebateRecord | None:
+        """The user's active debate in a channel, or in a class."""
+        if class_id is not None:
+            found = await self._store.list_debates(status="active", user_id=user_id, class_id=class_id, limit=1)
+        else:
+            found = await self._store.list_debates(
+                status="active", user_id=user_id, platform=platform, channel_id=channel_id, limit=1
+            )
+        return found[0] if found else None
+
+    async def latest_debate(self, user_id: str, platform: str, *, active: bool) -> DebateRecord | None:
+        """The user's latest (active) debate on the platform."""
+        found = await self._store.list_debates(
+            status="active" if active else None, user_id=user_id, platform=platform, limit=1
+        )
+        return found[0] if found else None
+
+    async def history(self, user_id: str, limit: int = 10) -> list[DebateRecord]:
+        return await self._store.list_debates(user_id=user_id, limit=limit)
+
+    async def review(self, debate_id: int) -> Review:
+        record = await self._store.get_debate(debate_id)
+        topic = self.engine(record.topic_id).topic
+        card = build_scorecard(topic, DebateState.from_dict(record.state))
+        return Review(record, topic, await self._store.turns(debate_id), card, await self.participants(record))
+
+    # ------------------------------------------------------------------ access
+    async def teacher_role(self, guild_id: str) -> str | None:
+        return await self._store.teacher_role(guild_id)
+
+    async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None:
+        await self._store.set_teacher_role(guild_id, role_id)
+
+    async def is_teacher(self, viewer: Viewer) -> bool:
+        """Manage Server, or the teacher role set for the viewer's server."""
+        if viewer.guild_id is None:
+            return False
+        if viewer.manages_guild:
+            return True
+        return is_teacher(viewer, await self._store.teacher_role(viewer.guild_id))
+
+    async def may_read(self, debate: DebateRecord, viewer: Viewer) -> bool:
+        """The access rule (bot.domain.access.may_read), with the facts it needs read from the log."""
+        ids: frozenset[str] = frozenset()
+        if needs_participants(debate, viewer):
+            ids = frozenset(uid for uid, _ in await self._store.participants(debate.id))
+        role = None
+        if viewer.link is None and debate.class_id is not None and viewer.guild_id == debate.guild_id:
+            role = await self._store.teacher_role(viewer.guild_id) if viewer.guild_id else None
+        return may_read(debate, viewer, participant_ids=ids, teacher_role=role)
+
+    async def is_participant(self, debate: DebateRecord, user_id: str) -> bool:
+        """The debater, or (only class team debates have more) a teammate."""
+        if user_id == debate.user_id:
+            return True
+        if debate.class_id is None:
+            return False
+        return any(user_id == pid for pid, _ in await self._store.participants(debate.id))
+
+    async def index(self, link: LinkScope, filters: IndexFilters, page: int = 1, per_page: int = 50) -> IndexPage:
+        """The debates a link may list, filtered and paged in SQL, with their participants in one query."""
+        query: dict = {
+            "class_id": filters.class_id,
+            "topic_id": filters.topic_id,
+            "student": filters.student or None,
+            "created_from": filters.created_from,
+            "created_to": filters.created_to,
+        }
+        empty = False
+        if link.kind == "class":
+            empty = filters.class_id not in (None, link.class_id)
+            query["class_id"] = link.class_id
+        elif link.kind == "student":
+            query["member_id"] = link.user_id
+            query["guild_id"] = link.guild_id
+        elif link.kind != "all":
+            empty = True
+        total = 0 if empty else await self._store.count_debates(**query)
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        debates = [] if empty else await self._store.list_debates(limit=per_page, offset=(page - 1) * per_page, **query)
+        people = await self._store.participants_of([d.id for d in debates])
+        people = {d.id: people.get(d.id) or [(d.user_id, d.user_name)] for d in debates}
+        all_classes = await self._store.list_classes()
+        if link.kind == "all":
+            classes = all_classes
+        elif link.kind == "class":
+            classes = [c for c in all_classes if c.id == link.class_id]
+        else:
+            mine = {d.class_id for d in await self._store.list_debates(limit=None, **{**query, "class_id": None})}
+            classes = [c for c in all_classes if c.id in mine]
+        return IndexPage(debates, people, total, page, pages, classes, {c.id: c.name for c in all_classes})
 
     # ------------------------------------------------------------------ commands
     async def start(
@@ -107,7 +299,7 @@ class DebateService:
         state = engine.new_state(side, seed, rounds)
         state, reply = engine.opening(state)
         opening = self._bot_turn(engine, state, reply, "opening", 0)
-        record = await self.store.create_debate(
+        record = await self._store.create_debate(
             NewDebate(
                 topic.id,
                 topic.content_hash,
@@ -151,10 +343,8 @@ class DebateService:
     async def transcript(self, debate_id: int, fmt: str, debug: bool = False) -> tuple[DebateRecord, str]:
         """The debate and its transcript in an export format (md, json, csv, html); ``debug``: matcher scores
         in the annotations."""
-        record = await self.store.get_debate(debate_id)
-        turns = await self.store.turns(debate_id)
-        card = await self.scorecard(debate_id)
-        return record, export(fmt, self.engine(record.topic_id).topic, record, turns, card, debug)
+        review = await self.review(debate_id)
+        return review.debate, review.export(fmt, debug)
 
     async def say(
         self,
@@ -164,17 +354,31 @@ class DebateService:
         author: str = "",
         message_id: str | None = None,
         author_id: str | None = None,
+        admit: Callable[[], bool] | None = None,
     ) -> Outcome | None:
         """A user message: the bot's answer, committed (with the message) before it is returned.
 
+        The debate is read once. A message that is a command (``/end``) runs it. With ``author_id``, only the
+        debaters may take turns (NotParticipant); with ``message_id``, a message seen before is
+        DuplicateMessage (nothing stored). ``admit`` is the adapter's last word (its flood control), asked
+        only once the message is a new turn by a debater: False returns None and stores nothing.
         An empty or whitespace-only message is ignored (None, nothing stored).
         """
         if not text or not text.strip():
             return None
-        async with self._lock(debate_id):
-            record = await self.store.get_debate(debate_id)
+        async with self._locks[debate_id]:
+            record = await self._store.get_debate(debate_id)
             if not record.active:
                 raise DebateFinished(debate_id)
+            if author_id is not None and not await self.is_participant(record, author_id):
+                raise NotParticipant(debate_id, record.user_name)
+            name = command_in(text)
+            if name is not None:
+                return await self._command(record, name, author)
+            if message_id is not None and await self._store.has_message(message_id):
+                raise DuplicateMessage(message_id)
+            if admit is not None and not admit():
+                return None
             engine = self.engine(record.topic_id)
             state = DebateState.from_dict(record.state)
             turn: Turn = engine.respond(state, text)
@@ -199,8 +403,8 @@ class DebateService:
             deadline = deadline_after(record.turn_seconds) if turn.reply.counted else record.deadline
             state = turn.state.to_dict()
             status = status or "completed"
-            ts = await self.store.record_exchange(debate_id, [user, bot], state, status, deadline=deadline)
-            record = _after(record, ts, state, status, deadline, 2) if ts else await self.store.get_debate(debate_id)
+            ts = await self._store.record_exchange(debate_id, [user, bot], state, status, deadline=deadline)
+            record = _after(record, ts, state, status, deadline, 2) if ts else await self._store.get_debate(debate_id)
             card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
             return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
 
@@ -209,8 +413,8 @@ class DebateService:
 
         None when the debate moved on meanwhile (the user answered, or it ended): nothing is stored.
         """
-        async with self._lock(debate_id):
-            record = await self.store.get_debate(debate_id)
+        async with self._locks[debate_id]:
+            record = await self._store.get_debate(debate_id)
             if not record.active or record.deadline != deadline:
                 return None
             engine = self.engine(record.topic_id)
@@ -220,10 +424,10 @@ class DebateService:
             )
             bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
             status = (turn.state.outcome or "completed") if turn.state.finished else "active"
-            await self.store.record_exchange(
+            await self._store.record_exchange(
                 debate_id, [user, bot], turn.state.to_dict(), status, deadline=deadline_after(record.turn_seconds)
             )
-            record = await self.store.get_debate(debate_id)
+            record = await self._store.get_debate(debate_id)
             card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
             return Outcome(record, turn.reply, card)
 
@@ -250,7 +454,7 @@ class DebateService:
         for _ in range(5):
             code = "".join(random.SystemRandom().choice(CODE_ALPHABET) for _ in range(6))
             try:
-                return await self.store.create_class(
+                return await self._store.create_class(
                     NewClass(guild_id, channel_id, name.strip(), topic.id, side_policy, teacher_id, code, rounds,
                              turn_seconds, deadline, team)
                 )  # fmt: skip
@@ -268,62 +472,115 @@ class DebateService:
         if klass.side_policy == "opposition":
             return second
         if klass.side_policy == "alternate":
-            joined = await self.store.list_debates(class_id=klass.id, limit=None)
-            return first if len(joined) % 2 == 0 else second
+            joined = await self._store.count_debates(class_id=klass.id)
+            return first if joined % 2 == 0 else second
         return chosen
+
+    async def get_class(self, class_id: int) -> ClassRecord:
+        return await self._store.get_class(class_id)
+
+    async def class_by_code(self, code: str) -> ClassRecord:
+        return await self._store.class_by_code(code)
+
+    async def classes(self, *, guild_id: str | None = None, status: str | None = None) -> list[ClassRecord]:
+        """Classes, newest first."""
+        return await self._store.list_classes(guild_id=guild_id, status=status)
+
+    async def join_class(
+        self,
+        klass: ClassRecord,
+        user_id: str,
+        user_name: str,
+        open_debate: Callable[[str], Awaitable[DebateRecord | None]],
+        *,
+        chosen: str | None = None,
+    ) -> ClassJoin:
+        """A student joins a class. Under the class's lock, so that sides alternate in the order students
+        join and a team has one debate: in team mode the first student opens the class's debate and the
+        others join it as teammates; otherwise the student's own debate is opened on the side the class's
+        policy gives. ``open_debate(side)`` is the adapter's: it makes the thread and calls start().
+        With the "choose" policy and no ``chosen`` side, nothing is opened (``choose``)."""
+        if not klass.open:
+            raise InvalidOption(f"the class {klass.name} is closed")
+        async with self._class_locks[klass.id]:
+            if klass.team:
+                found = await self._store.list_debates(class_id=klass.id, status="active", limit=1)
+                if found:
+                    debate = found[0]
+                    await self._store.add_participant(debate.id, user_id, user_name, debate.user_side)
+                    return ClassJoin("joined", debate)
+                side = await self.side_for(klass, chosen or "random") or "random"
+            else:
+                side = await self.side_for(klass, chosen)
+                if side is None:
+                    return ClassJoin("choose")
+            return ClassJoin("opened", await open_debate(side))
+
+    async def class_status(self, class_id: int) -> list[ClassStatusRow]:
+        """Each debate of the class, oldest first: who, how many turns, where it stands."""
+        debates = sorted(await self._store.list_debates(class_id=class_id, limit=None), key=lambda d: d.id)
+        people = await self._store.participants_of([d.id for d in debates])
+        rows = []
+        for d in debates:
+            names = ", ".join(n for _, n in people.get(d.id, [])) or d.user_name
+            turns = sum(t.counted for t in student_turns(await self._store.turns(d.id)))  # as the report
+            rows.append(ClassStatusRow(d, names, turns, self.status(d) if d.active else d.status))
+        return rows
 
     async def close_class(self, class_id: int) -> list[Outcome]:
         """Close the class and end its unfinished debates (their scorecards are still produced)."""
-        await self.store.close_class(class_id)
+        await self._store.close_class(class_id)
         ended = []
-        for debate in await self.store.list_debates(class_id=class_id, status="active", limit=None):
+        for debate in await self._store.list_debates(class_id=class_id, status="active", limit=None):
             ended.append(await self.command(debate.id, "end", author="teacher"))
         return ended
 
     async def class_report(self, class_id: int) -> ClassReport:
-        klass = await self.store.get_class(class_id)
-        debates = await self.store.list_debates(class_id=class_id, limit=None)
-        turns = {d.id: await self.store.turns(d.id) for d in debates}
-        cards = {d.id: await self.scorecard(d.id) for d in debates}
-        people = {d.id: await self.store.participants(d.id) for d in debates}
+        klass = await self._store.get_class(class_id)
+        debates = await self._store.list_debates(class_id=class_id, limit=None)
+        turns = {d.id: await self._store.turns(d.id) for d in debates}
+        cards = {d.id: self.scorecard_of(d) for d in debates}
+        people = await self._store.participants_of([d.id for d in debates])
         return build_class_report(self.topic(klass.topic_id), klass, debates, turns, cards, people)
 
-    async def active_debate(self, platform: str, thread_id: str) -> DebateRecord | None:
-        """The active debate running in a thread (or DM channel), if any."""
-        found = await self.store.list_debates(status="active", platform=platform, thread_id=thread_id, limit=1)
-        return found[0] if found else None
-
-    async def command(self, debate_id: int, name: str, *, author: str = "") -> Outcome:
+    async def command(self, debate_id: int, name: str, *, author: str = "", author_id: str | None = None) -> Outcome:
+        """A command (concede, end, status, help). With ``author_id``, only the debaters may give it."""
         if name not in COMMANDS:
             raise InvalidOption(f"unknown command /{name}; commands: " + ", ".join("/" + c for c in COMMANDS))
-        async with self._lock(debate_id):
-            record = await self.store.get_debate(debate_id)
-            engine = self.engine(record.topic_id)
-            state = DebateState.from_dict(record.state)
-            new_state, reply = engine.command(state, name)
-            if name in ("concede", "end") and record.active:
-                ph = engine.phase(state)
-                drafts = [
-                    TurnDraft(
-                        "user",
-                        f"/{name}",
-                        ph.id,
-                        state.round_in_phase,
-                        author or record.user_name,
-                        kind="command",
-                        counted=False,
-                    ),
-                    self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
-                ]
-                await self.store.record_exchange(
-                    debate_id, drafts, new_state.to_dict(), new_state.outcome or "ended", deadline=None
-                )
-                record = await self.store.get_debate(debate_id)
-            card = build_scorecard(engine.topic, new_state) if new_state.finished else None
-            return Outcome(record, reply, card)
+        async with self._locks[debate_id]:
+            record = await self._store.get_debate(debate_id)
+            if author_id is not None and not await self.is_participant(record, author_id):
+                raise NotParticipant(debate_id, record.user_name)
+            return await self._command(record, name, author)
+
+    async def _command(self, record: DebateRecord, name: str, author: str) -> Outcome:
+        """A command on a debate already read, under its lock."""
+        engine = self.engine(record.topic_id)
+        state = DebateState.from_dict(record.state)
+        new_state, reply = engine.command(state, name)
+        if name in ("concede", "end") and record.active:
+            ph = engine.phase(state)
+            drafts = [
+                TurnDraft(
+                    "user", f"/{name}", ph.id, state.round_in_phase, author or record.user_name, kind="command",
+                    counted=False,
+                ),
+                self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
+            ]  # fmt: skip
+            status = new_state.outcome or "ended"
+            ts = await self._store.record_exchange(record.id, drafts, new_state.to_dict(), status, deadline=None)
+            record = (
+                _after(record, ts, new_state.to_dict(), status, None, 2)
+                if ts
+                else await self._store.get_debate(record.id)
+            )
+        card = build_scorecard(engine.topic, new_state) if new_state.finished else None
+        return Outcome(record, reply, card)
 
     async def scorecard(self, debate_id: int) -> Scorecard:
-        record = await self.store.get_debate(debate_id)
+        return self.scorecard_of(await self._store.get_debate(debate_id))
+
+    def scorecard_of(self, record: DebateRecord) -> Scorecard:
         return build_scorecard(self.engine(record.topic_id).topic, DebateState.from_dict(record.state))
 
     def status(self, record: DebateRecord) -> str:
@@ -333,12 +590,6 @@ class DebateService:
         return self.library.get(record.topic_id).content_hash != record.topic_hash
 
     # ------------------------------------------------------------------ helpers
-    def _lock(self, debate_id: int) -> asyncio.Lock:
-        lock = self._locks.get(debate_id)
-        if lock is None:
-            lock = self._locks[debate_id] = asyncio.Lock()
-        return lock
-
     @staticmethod
     def _bot_turn(engine: DebateEngine, state: DebateState, reply: Reply, phase: str, rnd: int) -> TurnDraft:
         sources = tuple(dict.fromkeys(s for p in reply.parts for s in p.sources))

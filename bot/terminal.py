@@ -12,12 +12,11 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from .domain.errors import CounterpointError
+from .domain.errors import CounterpointError, StorageUnavailable
 from .domain.records import DebateRecord
 from .domain.scorecard import render_scorecard
 from .domain.topic import Topic
-from .service import DebateService, Outcome
-from .storage.base import StorageUnavailable
+from .service import DebateService, Outcome, command_in
 from .textsafe import printable
 
 # another process holding the write lock: try the same turn again after these pauses (each try also waits up
@@ -119,9 +118,9 @@ class Terminal:
 
     # ------------------------------------------------------------------ choosing
     def choose_topic(self, topic_id: str | None) -> Topic:
-        topics = list(self.service.library.topics.values())
+        topics = self.service.topics()
         if topic_id or not self.interactive or len(topics) <= 1:
-            return self.service.library.get(topic_id)
+            return self.service.topic(topic_id)
         self.show("Topics:")
         for i, t in enumerate(topics, 1):
             self.show(f"  {i}. {t.motion}  [{t.id}]")
@@ -170,7 +169,7 @@ class Terminal:
         self.show(f"Resuming debate {record.id} · {topic.motion}")
         if self.service.topic_changed(record):
             self.show("(Note: the topic file changed since this debate started.)")
-        turns = await self.service.store.turns(record.id)
+        turns = await self.service.turns(record.id)
         for t in turns[-2:]:
             who = "Counterpoint" if t.speaker == "bot" else "You"
             text = t.text
@@ -196,8 +195,8 @@ class Terminal:
                 await self.show_more(debate_id)
                 continue
             try:
-                if text.startswith("/") and text[1:].split(" ")[0].lower() in ("concede", "end", "status", "help"):
-                    name = text[1:].split(" ")[0].lower()
+                name = command_in(text) if text.startswith("/") else None
+                if name is not None:
                     if name == "concede" and self.stdin_tty and not self._confirmed(CONFIRM_CONCEDE):
                         self.show(NOT_CONCEDED)
                         continue
@@ -241,8 +240,7 @@ class Terminal:
 
     async def show_more(self, debate_id: int) -> None:
         """/more: the bot's last reply with every line whole, as the transcript keeps it."""
-        turns = await self.service.store.turns(debate_id)
-        last = next((t for t in reversed(turns) if t.speaker == "bot"), None)
+        last = await self.service.last_bot_turn(debate_id)
         if last is None:
             self.show("Nothing to expand yet.")
             return

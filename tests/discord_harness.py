@@ -14,6 +14,7 @@ from bot.service import DebateService
 from bot.settings import Settings
 from bot.storage.sqlite import SQLiteStore
 from bot.topic_files import TopicLibrary
+from bot.web.links import LinkSigner, load_secret
 from tests.discord_fake import FAST_CLIENT_OPTIONS, FakeDiscord, stop_client, wait_until_ready
 
 TIMEOUT = 8.0
@@ -46,7 +47,8 @@ class BotProcess:
         await self.store.open()
         configure_endpoints(self.settings)
         service = DebateService(self.library, self.store)
-        self.bot = CounterpointBot(self.settings, service, **FAST_CLIENT_OPTIONS)
+        links = LinkSigner(load_secret(self.settings), self.settings.web_url)
+        self.bot = CounterpointBot(self.settings, service, links=links, **FAST_CLIENT_OPTIONS)
         self.task = asyncio.create_task(self.bot.start(self.server.token))
         await wait_until_ready(self.bot, self.task, TIMEOUT)
         self._record_handled()

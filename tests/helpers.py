@@ -97,9 +97,11 @@ async def cog_with_store(library, tmp_path, turn_cooldown: float = 0.0):
     from bot.service import DebateService
     from bot.settings import Settings
     from bot.storage.sqlite import SQLiteStore
+    from bot.web.links import LinkSigner, load_secret
 
     async with SQLiteStore(tmp_path / "cog.sqlite3") as store:
         settings = Settings(db_path=tmp_path / "cog.sqlite3", topics_dir=Path("."), turn_cooldown=turn_cooldown)
-        cog = DebateCog(CounterpointBot(settings, DebateService(library, store)))
+        links = LinkSigner(load_secret(settings), settings.web_url)
+        cog = DebateCog(CounterpointBot(settings, DebateService(library, store), links=links))
         cog.post = AsyncMock(return_value=None)
         yield cog

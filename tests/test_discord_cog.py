@@ -41,7 +41,7 @@ async def test_concede_by_someone_else_is_refused(cog):
     debate = await start(cog)
     with pytest.raises(UserFacingError, match="Only the debater"):
         await DebateCog.concede.callback(cog, mock_interaction(user_id=BOB, channel_id=THREAD, guild_id=GUILD))
-    assert (await cog.service.store.get_debate(debate.id)).active
+    assert (await cog.service.debate(debate.id)).active
 
 
 async def test_end_by_moderator_of_the_same_server(cog):
@@ -51,7 +51,7 @@ async def test_end_by_moderator_of_the_same_server(cog):
         await DebateCog.end.callback(cog, other_server)
     moderator = mock_interaction(user_id=BOB, channel_id=THREAD, guild_id=GUILD, manage_threads=True)
     await DebateCog.end.callback(cog, moderator)
-    assert (await cog.service.store.get_debate(debate.id)).status == "ended"
+    assert (await cog.service.debate(debate.id)).status == "ended"
     moderator.response.defer.assert_awaited_once()
     moderator.followup.send.assert_awaited_once()
     embeds = [c.kwargs.get("embed") for c in cog.post.await_args_list if c.kwargs.get("embed")]
@@ -82,7 +82,7 @@ async def test_start_with_bad_options_creates_nothing(cog):
         await DebateCog.start.callback(cog, interaction, "no-such-topic", "pro", None, False, None)
     with pytest.raises(InvalidOption):
         await DebateCog.start.callback(cog, interaction, "school-uniforms", "pro", 0, False, None)
-    assert await cog.service.store.list_debates() == []
+    assert await cog.service._store.list_debates() == []
     interaction.response.defer.assert_not_awaited()
 
 
@@ -92,7 +92,7 @@ async def test_turn_is_committed_before_the_reply_is_posted(cog):
     seen = []
 
     async def post(record, **kwargs):
-        seen.append([t.text for t in await cog.service.store.turns(debate.id)])
+        seen.append([t.text for t in await cog.service.turns(debate.id)])
 
     cog.post = AsyncMock(side_effect=post)
     await cog.on_message(mock_message("uniforms cost too much for poor families", author_id=ALICE, channel_id=THREAD))
@@ -108,7 +108,7 @@ async def test_bots_webhooks_and_others_are_not_turns(cog):
     other = mock_message("uniforms cost a lot", author_id=BOB, channel_id=THREAD)
     await cog.on_message(other)
     await cog.on_message(mock_message("again", author_id=BOB, channel_id=THREAD))
-    assert len(await cog.service.store.turns(debate.id)) == 1
+    assert len(await cog.service.turns(debate.id)) == 1
     other.reply.assert_awaited_once()  # the one-time hint
     assert other.reply.await_args.kwargs["mention_author"] is False
 

@@ -43,7 +43,7 @@ async def test_a_replayed_message_gets_no_cooldown_notice(cog):
     await cog.on_message(replay)
     replay.reply.assert_not_awaited()  # no "Slow down a little"
     assert cog.post.await_count == 1
-    assert len(await cog.service.store.turns(outcome.debate.id)) == 3
+    assert len(await cog.service.turns(outcome.debate.id)) == 3
     # a genuinely new message inside the cooldown still gets the notice
     other = mock_message("another point", author_id=ALICE, channel_id=THREAD)
     other.id = 100
@@ -64,7 +64,7 @@ def _pressed(**kwargs) -> MagicMock:
 async def test_join_button_on_a_closed_class_replies_like_the_command():
     interaction = _pressed(guild_id=5)
     cog = interaction.client.get_cog.return_value
-    cog.service.store.get_class = AsyncMock(return_value=MagicMock(name="klass"))
+    cog.service.get_class = AsyncMock(return_value=MagicMock(name="klass"))
     cog.join_class = AsyncMock(side_effect=UserFacingError(T.CLASS_CLOSED.format(name="Year 11")))
     await JoinButton(7).callback(interaction)
     interaction.response.send_message.assert_awaited_once_with("The class Year 11 is closed.", ephemeral=True)

@@ -191,7 +191,7 @@ async def test_a_student_link_sees_only_that_students_debates(web):
 
 async def test_a_team_member_sees_the_team_debate(web):
     ids = web.ids
-    await web.service.store.add_participant(ids["bob"], "7", "Teammate", "con")
+    await web.service._store.add_participant(ids["bob"], "7", "Teammate", "con")
     resp, body = await web.get("/", "student:100:7")
     assert debate_ids(text(body)) == {ids["bob"]}
     assert (await web.get(f"/debates/{ids['bob']}", "student:100:7"))[0].status == 200

@@ -7,7 +7,6 @@ DM), or in team mode the class shares one debate. Teachers (Manage Server, or th
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from datetime import UTC, datetime, timedelta
@@ -18,9 +17,10 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from ..domain.records import ClassRecord
-from ..reports import class_report_csv, class_report_html, student_turns
+from ..reports import class_report_csv, class_report_html
 from . import render
 from . import texts as T
+from .cog import SideButton
 from .errors import UserFacingError, routed
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:join:(
     @routed
     async def callback(self, interaction: discord.Interaction) -> None:
         cog: ClassCog = interaction.client.get_cog(ClassCog.__cog_name__)  # type: ignore[assignment]
-        klass = await cog.service.store.get_class(self.class_id)
+        klass = await cog.service.get_class(self.class_id)
         await cog.join_class(interaction, klass)
 
 
@@ -63,7 +63,6 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     def __init__(self, bot: CounterpointBot):
         self.bot = bot
         self.service = bot.service
-        self._team_locks: dict[int, asyncio.Lock] = {}
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -88,13 +87,11 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     ) -> ClassRecord:
         """The class named, else the newest (open) class of this server."""
         if class_id is not None:
-            klass = await self.service.store.get_class(class_id)
+            klass = await self.service.get_class(class_id)
             if klass.guild_id != str(interaction.guild_id):
                 raise UserFacingError(T.CLASS_NOT_HERE)
             return klass
-        found = await self.service.store.list_classes(
-            guild_id=str(interaction.guild_id), status="open" if open_only else None
-        )
+        found = await self.service.classes(guild_id=str(interaction.guild_id), status="open" if open_only else None)
         if not found:
             raise UserFacingError(T.CLASS_NONE)
         return found[0]
@@ -106,7 +103,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     async def setup(self, interaction: discord.Interaction, teacher_role: discord.Role) -> None:
         if not interaction.permissions.manage_guild:
             raise UserFacingError(T.CLASS_SETUP_ADMIN_ONLY)
-        await self.service.store.set_teacher_role(str(interaction.guild_id), str(teacher_role.id))
+        await self.service.set_teacher_role(str(interaction.guild_id), str(teacher_role.id))
         await interaction.response.send_message(T.CLASS_SETUP_DONE.format(role=teacher_role.mention), ephemeral=True)
 
     @app_commands.command(name="create", description=T.CLASS_CREATE)
@@ -168,7 +165,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     @app_commands.describe(code=T.CLASS_CODE)
     @app_commands.guild_only()
     async def join(self, interaction: discord.Interaction, code: app_commands.Range[str, 4, 12]) -> None:
-        klass = await self.service.store.class_by_code(code)
+        klass = await self.service.class_by_code(code)
         if klass.guild_id != str(interaction.guild_id):
             raise UserFacingError(T.CLASS_NOT_HERE)
         await self.join_class(interaction, klass)
@@ -176,20 +173,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     async def join_class(self, interaction: discord.Interaction, klass: ClassRecord) -> None:
         if not klass.open:
             raise UserFacingError(T.CLASS_CLOSED.format(name=klass.name))
-        if klass.team:
-            await self._join_team(interaction, klass)
-            return
-        if klass.side_policy == "alternate":
-            # sides alternate in the order students join: decide and create under the class's lock
-            await interaction.response.defer(thinking=True, ephemeral=True)
-            async with self._team_locks.setdefault(klass.id, asyncio.Lock()):
-                side = await self.service.side_for(klass)
-                await self.debates.open_debate(interaction, klass.topic_id, side, klass.rounds, True, None, klass=klass)
-            return
-        side = await self.service.side_for(klass)
-        if side is None:  # the student chooses: side buttons carrying the class id
-            from .cog import SideButton
-
+        if klass.student_chooses:  # side buttons carrying the class id
             topic = self.service.topic(klass.topic_id)
             view = discord.ui.View(timeout=None)
             uid = interaction.user.id
@@ -201,21 +185,17 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
             )
             return
         await interaction.response.defer(thinking=True, ephemeral=True)
-        await self.debates.open_debate(interaction, klass.topic_id, side, klass.rounds, True, None, klass=klass)
 
-    async def _join_team(self, interaction: discord.Interaction, klass: ClassRecord) -> None:
-        """Team mode: the first student opens the class's shared debate; the others join it."""
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        lock = self._team_locks.setdefault(klass.id, asyncio.Lock())
-        async with lock:
-            found = await self.service.store.list_debates(class_id=klass.id, status="active", limit=1)
-            if not found:
-                side = await self.service.side_for(klass, "random") or "random"
-                await self.debates.open_debate(interaction, klass.topic_id, side, klass.rounds, True, None, klass=klass)
-                return
-            debate = found[0]
-            user = interaction.user
-            await self.service.store.add_participant(debate.id, str(user.id), user.display_name, debate.user_side)
+        async def open_debate(side: str):
+            return await self.debates.open_debate(
+                interaction, klass.topic_id, side, klass.rounds, True, None, klass=klass
+            )
+
+        user = interaction.user
+        joined = await self.service.join_class(klass, str(user.id), user.display_name, open_debate)
+        if joined.kind != "joined" or joined.debate is None:
+            return  # opened (open_debate answered the student), or declined with its own answer
+        debate = joined.debate
         thread = self.bot.get_channel(int(debate.thread_id or 0))
         if isinstance(thread, discord.Thread):
             try:
@@ -232,14 +212,9 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
     async def status(self, interaction: discord.Interaction, class_id: int | None = None) -> None:
         await self._require_teacher(interaction)
         klass = await self._class_here(interaction, class_id)
-        debates = await self.service.store.list_debates(class_id=klass.id, limit=None)
-        lines = []
-        for d in sorted(debates, key=lambda d: d.id):
-            people = await self.service.store.participants(d.id)
-            names = ", ".join(n for _, n in people) or d.user_name
-            state = self.service.status(d) if d.active else d.status
-            turns = sum(t.counted for t in student_turns(await self.service.store.turns(d.id)))  # as the report
-            lines.append(f"**{names}** · {d.user_side} · {turns} turns · {render.clip(state, 90)}")
+        rows = await self.service.class_status(klass.id)
+        lines = [f"**{r.names}** · {r.debate.user_side} · {r.turns} turns · {render.clip(r.state, 90)}" for r in rows]
+        debates = [r.debate for r in rows]
         active = sum(d.active for d in debates)
         embed = discord.Embed(
             title=T.CLASS_STATUS_TITLE.format(name=klass.name, id=klass.id),
@@ -306,7 +281,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         """Close classes whose deadline has passed (checked every minute, so it survives restarts)."""
         now = datetime.now(UTC).isoformat()
         try:
-            for klass in await self.service.store.list_classes(status="open"):
+            for klass in await self.service.classes(status="open"):
                 if klass.deadline and klass.deadline <= now and self.bot.owns(klass.guild_id):
                     log.info("class %s reached its deadline; closing", klass.id)
                     await self.close_class(klass)

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from ..service import DebateService
 from ..settings import Settings
+from ..web.links import LinkSigner
 from .errors import ErrorHandler
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,15 @@ class CounterpointBot(commands.AutoShardedBot):
     """Sharded: one process can serve many guilds (shards chosen by Discord, or shard_count/shard_ids from
     the settings so that several processes each serve a range of shards over one shared database)."""
 
-    def __init__(self, settings: Settings, service: DebateService, *, health_file: Path | None = None, **options):
+    def __init__(
+        self,
+        settings: Settings,
+        service: DebateService,
+        *,
+        links: LinkSigner,
+        health_file: Path | None = None,
+        **options,
+    ):
         options.setdefault("chunk_guilds_at_startup", False)
         if settings.shard_count is not None:
             options.setdefault("shard_count", settings.shard_count)
@@ -71,9 +80,7 @@ class CounterpointBot(commands.AutoShardedBot):
         self.service = service
         self.errors = ErrorHandler()
         self.health_file = health_file
-        from ..web.links import LinkSigner, load_secret
-
-        self.links = LinkSigner(load_secret(settings), settings.web_url)
+        self.links = links  # built by the entry point, like the viewer's (the secret is read once)
         self.ready_count = 0
         self._health_task: asyncio.Task | None = None
 
@@ -147,8 +154,8 @@ def healthy(settings: Settings, max_age: float = 3 * HEALTH_INTERVAL) -> bool:
         return False
 
 
-async def run_bot(settings: Settings, service: DebateService) -> None:
+async def run_bot(settings: Settings, service: DebateService, links: LinkSigner) -> None:
     configure_endpoints(settings)
-    bot = CounterpointBot(settings, service, health_file=health_file_for(settings))
+    bot = CounterpointBot(settings, service, links=links, health_file=health_file_for(settings))
     async with bot:
         await bot.start(settings.discord_token or "")

@@ -18,11 +18,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..domain.engine import COMMANDS
-from ..domain.errors import DebateFinished, DebateNotFound
+from ..domain.access import Viewer
+from ..domain.errors import DebateFinished, DebateNotFound, DuplicateMessage, NotParticipant, StorageUnavailable
 from ..domain.records import ClassRecord, DebateRecord
 from ..service import Outcome
-from ..storage.base import DuplicateMessage, StorageUnavailable
 from . import render
 from . import texts as T
 from .errors import UserFacingError, routed
@@ -89,7 +88,7 @@ class SideButton(
             content=f"{interaction.message.content}\n→ **{self.item.label}**", view=None
         )
         if self.class_id:
-            klass = await cog.service.store.get_class(self.class_id)
+            klass = await cog.service.get_class(self.class_id)
             await cog.open_debate(interaction, klass.topic_id, chosen, klass.rounds, True, None, klass=klass)
             return
         await cog.open_debate(interaction, self.topic, chosen, self.rounds, self.private, self.minutes)
@@ -114,8 +113,7 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:more:(
     @routed
     async def callback(self, interaction: discord.Interaction) -> None:
         cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
-        turns = await cog.service.store.turns(self.debate_id)
-        turn = next((t for t in turns if t.number == self.turn and t.speaker == "bot"), None)
+        turn = await cog.service.bot_turn(self.debate_id, self.turn)
         if turn is None:
             await interaction.response.send_message(T.MORE_GONE, ephemeral=True)
             return
@@ -168,6 +166,19 @@ class TurnTimers:
             self.cog.bot.errors.unexpected(f"turn timer of debate {debate.id}", exc)
 
 
+def viewer_of(interaction: discord.Interaction) -> Viewer:
+    """The person using a command, as the access rule sees them: their permissions and roles in this server."""
+    perms = interaction.permissions
+    roles = getattr(interaction.user, "roles", None) or []
+    return Viewer(
+        user_id=str(interaction.user.id),
+        guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+        moderator=bool(interaction.guild_id and perms.manage_threads),
+        manages_guild=bool(interaction.guild_id and perms.manage_guild),
+        role_ids=frozenset(str(r.id) for r in roles),
+    )
+
+
 def _dm_link(dm_id: int, first: discord.Message | None) -> str:
     """A link to a debate's first message in a DM (to the DM itself if that message is unknown)."""
     link = f"https://discord.com/channels/@me/{dm_id}"  # not first.jump_url: it names the guild of a class's DM
@@ -199,7 +210,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     # ------------------------------------------------------------------ restart
     async def restore(self) -> int:
         """Re-attach every unfinished Discord debate and re-arm its timer. Safe to call again."""
-        active = await self.service.store.list_debates(status="active", platform=PLATFORM, limit=None)
+        active = await self.service.unfinished(PLATFORM)
         active = [d for d in active if self.bot.owns(d.guild_id)]  # other processes serve other shards
         for debate in active:
             if debate.thread_id:
@@ -212,7 +223,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str):
         current = current.lower()
         choices = []
-        for topic in self.service.library.topics.values():
+        for topic in self.service.topics():
             if current in topic.id or current in topic.motion.lower():
                 choices.append(app_commands.Choice(name=render.clip(topic.motion, 100), value=topic.id))
         return choices[:25]
@@ -403,16 +414,12 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     ) -> DebateRecord | None:
         """The user's active debate in this channel (the thread's parent counts as the channel), or in the class."""
         if klass is not None:
-            found = await self.service.store.list_debates(
-                status="active", user_id=str(interaction.user.id), class_id=klass.id, limit=1
-            )
-            return found[0] if found else None
+            return await self.service.running_debate(str(interaction.user.id), class_id=klass.id)
         channel = interaction.channel
         channel_id = channel.parent_id if isinstance(channel, discord.Thread) else interaction.channel_id
-        found = await self.service.store.list_debates(
-            status="active", user_id=str(interaction.user.id), platform=PLATFORM, channel_id=str(channel_id), limit=1
+        return await self.service.running_debate(
+            str(interaction.user.id), platform=PLATFORM, channel_id=str(channel_id)
         )
-        return found[0] if found else None
 
     # ------------------------------------------------------------------ other commands
     @app_commands.command(name="status", description=T.STATUS)
@@ -445,7 +452,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     @app_commands.command(name="topics", description=T.TOPICS)
     async def topics(self, interaction: discord.Interaction) -> None:
         embed = discord.Embed(title=T.TOPICS_TITLE, colour=render.COLOUR)
-        for topic in list(self.service.library.topics.values())[:25]:
+        for topic in self.service.topics()[:25]:
             sides = " vs ".join(s.name for s in topic.sides)
             embed.add_field(
                 name=render.clip(topic.motion, 256),
@@ -456,7 +463,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
 
     @app_commands.command(name="history", description=T.HISTORY)
     async def history(self, interaction: discord.Interaction) -> None:
-        debates = await self.service.store.list_debates(user_id=str(interaction.user.id), limit=10)
+        debates = await self.service.history(str(interaction.user.id), limit=10)
         if not debates:
             await interaction.response.send_message(T.HISTORY_EMPTY, ephemeral=True)
             return
@@ -495,18 +502,16 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         """The debate of the thread the command is used in, else the user's latest (active) debate."""
         here = self.threads.get(interaction.channel_id or 0)
         if here is not None:
-            return await self.service.store.get_debate(here)
-        found = await self.service.store.list_debates(
-            status="active" if must_be_active else None, user_id=str(interaction.user.id), platform=PLATFORM, limit=1
-        )
-        if not found:
+            return await self.service.debate(here)
+        found = await self.service.latest_debate(str(interaction.user.id), PLATFORM, active=must_be_active)
+        if found is None:
             raise UserFacingError(T.NO_DEBATE)
-        return found[0]
+        return found
 
     async def _readable(self, interaction: discord.Interaction, debate_id: int | None) -> DebateRecord:
         """The debate asked for (else the one here, or the user's latest), if the user may read it."""
         if debate_id is not None:
-            record = await self.service.store.get_debate(debate_id)
+            record = await self.service.debate(debate_id)
         else:
             record = await self._debate_for(interaction, must_be_active=False)
         if not await self.may_read(interaction, record):
@@ -514,21 +519,12 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         return record
 
     async def may_read(self, interaction: discord.Interaction, debate: DebateRecord) -> bool:
-        """Participants, moderators of the debate's server, and the teachers of its class."""
-        if await self._participant(debate, interaction.user.id) or self._is_moderator(interaction, debate):
-            return True
-        in_class_server = debate.class_id is not None and debate.guild_id == str(interaction.guild_id or "")
-        return in_class_server and await self.is_teacher(interaction)
+        """Participants, moderators of the debate's server, and the teachers of its class (bot.domain.access)."""
+        return await self.service.may_read(debate, viewer_of(interaction))
 
     async def is_teacher(self, interaction: discord.Interaction) -> bool:
         """Manage Server, or the teacher role set with /class setup."""
-        if interaction.guild_id is None:
-            return False
-        if interaction.permissions.manage_guild:
-            return True
-        role_id = await self.service.store.teacher_role(str(interaction.guild_id))
-        roles = getattr(interaction.user, "roles", None) or []
-        return role_id is not None and any(str(r.id) == role_id for r in roles)
+        return await self.service.is_teacher(viewer_of(interaction))
 
     @app_commands.command(name="link", description=T.LINK)
     @app_commands.describe(debate=T.TRANSCRIPT_ID)
@@ -540,11 +536,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
 
     @staticmethod
     def _is_moderator(interaction: discord.Interaction, debate: DebateRecord) -> bool:
-        return (
-            interaction.guild_id is not None
-            and debate.guild_id == str(interaction.guild_id)
-            and interaction.permissions.manage_threads
-        )
+        viewer = viewer_of(interaction)
+        return viewer.moderator and viewer.guild_id is not None and debate.guild_id == viewer.guild_id
 
     # ------------------------------------------------------------------ turns
     @commands.Cog.listener()
@@ -565,57 +558,51 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
                 self._dm_hinted.add(message.author.id)  # one hint per user and process
                 await self._safe_reply(message, T.DM_NO_DEBATE)
             return
-        debate = await self.service.store.get_debate(debate_id)
-        if not debate.active:
-            self.threads.pop(message.channel.id, None)
-            return
-        if not await self._participant(debate, message.author.id):
-            key = (debate.id, message.author.id)
-            if key not in self._hinted:
-                self._hinted.add(key)
-                text = T.NOT_A_TURN_HINT.format(name=message.author.display_name, owner=debate.user_name)
-                await self._safe_reply(message, text, delete_after=HINT_DELETE_AFTER)
-            return
         text = message.content
         if not text.strip():
             return  # an attachment or sticker alone is not a turn
-        command = text.strip().lower().lstrip("/!")
-        if text.strip().startswith(("/", "!")) and command in COMMANDS:
-            outcome = await self.service.command(debate.id, command, author=message.author.display_name)
-            await self.deliver(outcome)
-            return
-        if await self.service.store.has_message(str(message.id)):
+        if await self.service.seen_message(str(message.id)):
             return  # a replay after a gateway RESUME: already answered, and not a new turn for the cooldown
-        if not self._cooldown_ok(message.author.id):
-            if message.author.id not in self._flood_noticed:
-                self._flood_noticed.add(message.author.id)
-                await self._safe_reply(message, T.COOLDOWN.format(seconds=self.bot.settings.turn_cooldown))
-            return
+        flooded = False
+
+        def admit() -> bool:  # asked by the service once this is a new turn by a debater
+            nonlocal flooded
+            flooded = not self._cooldown_ok(message.author.id)
+            return not flooded
+
         try:
             async with message.channel.typing():
                 outcome = await self.service.say(
-                    debate.id,
+                    debate_id,
                     text,
                     author=message.author.display_name,
                     message_id=str(message.id),
                     author_id=str(message.author.id),
+                    admit=admit,
                 )
-        except (DuplicateMessage, DebateFinished):
-            return  # a replay after a reconnect, or a message racing the end of the debate
+        except NotParticipant as exc:
+            key = (debate_id, message.author.id)
+            if key not in self._hinted:
+                self._hinted.add(key)
+                hint = T.NOT_A_TURN_HINT.format(name=message.author.display_name, owner=exc.owner)
+                await self._safe_reply(message, hint, delete_after=HINT_DELETE_AFTER)
+            return
+        except DebateFinished:
+            self.threads.pop(message.channel.id, None)
+            return  # ended meanwhile (or a message racing the end of the debate)
+        except DuplicateMessage:
+            return  # a replay after a reconnect
         except StorageUnavailable as exc:
-            log.error("turn of debate %s not stored: %s", debate.id, exc)
+            log.error("turn of debate %s not stored: %s", debate_id, exc)
             await self._safe_reply(message, T.STORAGE_DOWN)
+            return
+        if flooded:
+            if message.author.id not in self._flood_noticed:
+                self._flood_noticed.add(message.author.id)
+                await self._safe_reply(message, T.COOLDOWN.format(seconds=self.bot.settings.turn_cooldown))
             return
         if outcome is not None:
             await self.deliver(outcome)
-
-    async def _participant(self, debate: DebateRecord, user_id: int) -> bool:
-        """The debater, or (only class team debates have more) a teammate."""
-        if str(user_id) == debate.user_id:
-            return True
-        if debate.class_id is None:
-            return False
-        return any(str(user_id) == pid for pid, _ in await self.service.store.participants(debate.id))
 
     def _cooldown_ok(self, user_id: int) -> bool:
         cooldown = self.bot.settings.turn_cooldown
@@ -664,8 +651,8 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         from ..argmap import argument_map, render_png
 
         try:
-            debate = await self.service.store.get_debate(debate_id)
-            amap = argument_map(self.service.topic(debate.topic_id), debate, await self.service.store.turns(debate_id))
+            review = await self.service.review(debate_id)
+            amap = argument_map(review.topic, review.debate, review.turns)
             async with self._drawing:  # one picture at a time: drawing threads must not starve the replies
                 return await asyncio.to_thread(render_png, amap)
         except Exception as exc:  # a picture must never stop the scorecard
@@ -729,6 +716,6 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
         debate_id = self.threads.get(payload.thread_id)
         if debate_id is not None:
             try:
-                await self._thread_gone(await self.service.store.get_debate(debate_id))
+                await self._thread_gone(await self.service.debate(debate_id))
             except Exception as exc:
                 self.bot.errors.unexpected(f"thread delete {payload.thread_id}", exc)

@@ -9,8 +9,15 @@ import logging
 import discord
 from discord import app_commands
 
-from ..domain.errors import CounterpointError, DebateFinished, DebateNotFound, InvalidOption, UnknownSide, UnknownTopic
-from ..storage.base import StorageUnavailable
+from ..domain.errors import (
+    CounterpointError,
+    DebateFinished,
+    DebateNotFound,
+    InvalidOption,
+    StorageUnavailable,
+    UnknownSide,
+    UnknownTopic,
+)
 from . import texts as T
 
 log = logging.getLogger(__name__)

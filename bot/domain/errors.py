@@ -61,3 +61,32 @@ class ClassNotFound(CounterpointError):
     def __init__(self, key: int | str):
         self.key = key
         super().__init__(f"no class {key!r}" if isinstance(key, str) else f"no class #{key}")
+
+
+class NotParticipant(CounterpointError):
+    """A message or command in a debate's thread from someone who does not debate in it."""
+
+    def __init__(self, debate_id: int, owner: str):
+        self.debate_id, self.owner = debate_id, owner
+        super().__init__(f"only the debaters of debate {debate_id} ({owner}) take turns in it")
+
+
+class DuplicateMessage(CounterpointError):
+    """A platform message that was already processed (a replay after a reconnect)."""
+
+    def __init__(self, message_id: str):
+        self.message_id = message_id
+        super().__init__(f"message {message_id} was already processed")
+
+
+class StorageUnavailable(CounterpointError):
+    """The log cannot be written (disk full, read-only file): the turn was not stored and can be sent again."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(f"the debate log cannot be written right now ({detail})")
+
+    @property
+    def transient(self) -> bool:
+        """Another process holds the write lock: the same write may succeed a moment later."""
+        return "locked" in self.detail or "busy" in self.detail

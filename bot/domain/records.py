@@ -140,3 +140,8 @@ class ClassRecord:
     @property
     def open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def student_chooses(self) -> bool:
+        """Each student picks a side on joining (solo debates with the "choose" policy)."""
+        return not self.team and self.side_policy == "choose"

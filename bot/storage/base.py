@@ -4,29 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..domain.errors import CounterpointError
+from ..domain.errors import CounterpointError, DuplicateMessage, StorageUnavailable  # noqa: F401  (raised by the stores)
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
-
-
-class DuplicateMessage(CounterpointError):
-    """A platform message that was already processed (a replay after a reconnect)."""
-
-    def __init__(self, message_id: str):
-        self.message_id = message_id
-        super().__init__(f"message {message_id} was already processed")
-
-
-class StorageUnavailable(CounterpointError):
-    """The log cannot be written (disk full, read-only file): the turn was not stored and can be sent again."""
-
-    def __init__(self, detail: str):
-        self.detail = detail
-        super().__init__(f"the debate log cannot be written right now ({detail})")
-
-    @property
-    def transient(self) -> bool:
-        """Another process holds the write lock: the same write may succeed a moment later."""
-        return "locked" in self.detail or "busy" in self.detail
 
 
 class DatabaseProblem(CounterpointError, RuntimeError):
@@ -57,18 +36,14 @@ class Store(Protocol):
 
     async def get_debate(self, debate_id: int) -> DebateRecord: ...
 
-    async def list_debates(
-        self,
-        *,
-        status: str | None = None,
-        user_id: str | None = None,
-        topic_id: str | None = None,
-        platform: str | None = None,
-        channel_id: str | None = None,
-        thread_id: str | None = None,
-        class_id: int | None = None,
-        limit: int | None = 100,
-    ) -> list[DebateRecord]: ...
+    async def list_debates(self, *, limit: int | None = 100, offset: int = 0, **filters) -> list[DebateRecord]:
+        """Debates, newest first. Filters (each optional, combined with AND): status, user_id (the debater),
+        topic_id, platform, guild_id, channel_id, thread_id, class_id, member_id (the debater or a teammate),
+        student (a participant's name contains it, or their id is it), created_from / created_to (ISO dates,
+        inclusive). ``limit`` None: all."""
+
+    async def count_debates(self, **filters) -> int:
+        """How many debates list_debates would return with no limit."""
 
     async def set_deadline(self, debate_id: int, deadline: str | None) -> None: ...
 
@@ -93,6 +68,8 @@ class Store(Protocol):
     async def add_participant(self, debate_id: int, user_id: str, display_name: str, side: str) -> None: ...
 
     async def participants(self, debate_id: int) -> list[tuple[str, str]]: ...
+
+    async def participants_of(self, debate_ids: list[int]) -> dict[int, list[tuple[str, str]]]: ...
 
     async def teacher_role(self, guild_id: str) -> str | None: ...
 

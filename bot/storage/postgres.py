@@ -302,36 +302,23 @@ class PostgresStore:
             raise DebateNotFound(debate_id)
         return debate_record(tuple(row))
 
-    async def list_debates(
-        self,
-        *,
-        status: str | None = None,
-        user_id: str | None = None,
-        topic_id: str | None = None,
-        platform: str | None = None,
-        channel_id: str | None = None,
-        thread_id: str | None = None,
-        class_id: int | None = None,
-        limit: int | None = 100,
-    ) -> list[DebateRecord]:
-        where, args = debate_filters(
-            lambda n: f"${n}",
-            class_id=class_id,
-            status=status,
-            user_id=user_id,
-            topic_id=topic_id,
-            platform=platform,
-            channel_id=channel_id,
-            thread_id=thread_id,
-        )
+    async def list_debates(self, *, limit: int | None = 100, offset: int = 0, **filters) -> list[DebateRecord]:
+        where, args = debate_filters(lambda n: f"${n}", "LOWER", **filters)
         sql = f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         args.append(None if limit is None or limit < 0 else limit)  # SQLite's LIMIT -1: no limit
-        sql += f" ORDER BY d.id DESC LIMIT ${len(args)}"
+        args.append(offset)
+        sql += f" ORDER BY d.id DESC LIMIT ${len(args) - 1} OFFSET ${len(args)}"
         async with self._conn() as conn:
             rows = await conn.fetch(sql, *args)
         return [debate_record(tuple(r)) for r in rows]
+
+    async def count_debates(self, **filters) -> int:
+        where, args = debate_filters(lambda n: f"${n}", "LOWER", **filters)
+        sql = f"SELECT COUNT(*) FROM {DEBATE_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
+        async with self._conn() as conn:
+            return await conn.fetchval(sql, *args)
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         async with self._conn() as conn:
@@ -409,6 +396,21 @@ class PostgresStore:
                 debate_id,
             )
         return [(r[0], r[1]) for r in rows]
+
+    async def participants_of(self, debate_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+        """participants() of several debates in one query (a page of the web index)."""
+        found: dict[int, list[tuple[str, str]]] = {i: [] for i in debate_ids}
+        if not debate_ids:
+            return found
+        async with self._conn() as conn:
+            rows = await conn.fetch(
+                "SELECT debate_id, user_id, display_name FROM participants WHERE debate_id = ANY($1::bigint[])"
+                " ORDER BY debate_id, role = 'teammate', seq",
+                list(debate_ids),
+            )
+        for r in rows:
+            found[r[0]].append((r[1], r[2]))
+        return found
 
     async def teacher_role(self, guild_id: str) -> str | None:
         async with self._conn() as conn:

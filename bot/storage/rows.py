@@ -34,7 +34,9 @@ _FILTER_COLUMNS = {
     "platform": "d.platform",
     "channel_id": "d.channel_id",
     "thread_id": "d.thread_id",
+    "guild_id": "d.guild_id",
 }
+DEBATE_FILTERS = (*_FILTER_COLUMNS, "member_id", "student", "created_from", "created_to")
 
 
 def debate_args(new: NewDebate, state: dict, ts: str) -> tuple:
@@ -59,16 +61,45 @@ def debate_args(new: NewDebate, state: dict, ts: str) -> tuple:
     )
 
 
-def debate_filters(placeholder, **values) -> tuple[list[str], list]:
+def debate_filters(placeholder, fold: str = "LOWER", **values) -> tuple[list[str], list]:
     """WHERE terms and arguments of list_debates for the filters given (not None); ``placeholder(n)`` is
-    the n-th parameter's marker in the backend's SQL ("?" for SQLite, "$n" for PostgreSQL)."""
+    the n-th parameter's marker in the backend's SQL ("?" for SQLite, "$n" for PostgreSQL).
+
+    Besides the columns: ``member_id`` (the debater or a teammate), ``student`` (a participant whose name
+    contains it, case-insensitively, or whose id it is), ``created_from`` / ``created_to`` (dates, inclusive).
+    ``fold`` is the SQL function that folds case (SQLite's LOWER folds ASCII only: its store registers one).
+    """
     where: list[str] = []
     args: list = []
+
+    def arg(value) -> str:
+        args.append(value)
+        return placeholder(len(args))
+
     for name, column in _FILTER_COLUMNS.items():
         value = values.get(name)
         if value is not None:
-            args.append(value)
-            where.append(f"{column} = {placeholder(len(args))}")
+            where.append(f"{column} = {arg(value)}")
+    if values.get("member_id") is not None:
+        member = values["member_id"]
+        where.append(
+            f"(p.user_id = {arg(member)} OR EXISTS (SELECT 1 FROM participants m"
+            f" WHERE m.debate_id = d.id AND m.user_id = {arg(member)}))"
+        )
+    if values.get("student"):
+        needle = values["student"]
+        pattern = "%" + needle.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            f"EXISTS (SELECT 1 FROM participants s WHERE s.debate_id = d.id"
+            f" AND ({fold}(s.display_name) LIKE {arg(pattern)} ESCAPE '\\' OR s.user_id = {arg(needle)}))"
+        )
+    if values.get("created_from") is not None:
+        where.append(f"SUBSTR(d.created_at, 1, 10) >= {arg(values['created_from'])}")
+    if values.get("created_to") is not None:
+        where.append(f"SUBSTR(d.created_at, 1, 10) <= {arg(values['created_to'])}")
+    unknown = set(values) - set(DEBATE_FILTERS)
+    if unknown:
+        raise TypeError(f"unknown debate filter(s): {', '.join(sorted(unknown))}")
     return where, args
 
 

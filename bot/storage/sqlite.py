@@ -37,6 +37,7 @@ from .rows import (
     turn_record,
 )
 
+FOLD = "cp_casefold"  # the case folding of the web index's name search
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
 
 # the next number of the debate, computed in the statement (the UNIQUE (debate_id, number) index makes it cheap),
@@ -311,33 +312,19 @@ class SQLiteStore:
             raise DebateNotFound(debate_id)
         return debate_record(rows[0])
 
-    async def list_debates(
-        self,
-        *,
-        status: str | None = None,
-        user_id: str | None = None,
-        topic_id: str | None = None,
-        platform: str | None = None,
-        channel_id: str | None = None,
-        thread_id: str | None = None,
-        class_id: int | None = None,
-        limit: int | None = 100,
-    ) -> list[DebateRecord]:
-        where, args = debate_filters(
-            lambda n: "?",
-            class_id=class_id,
-            status=status,
-            user_id=user_id,
-            topic_id=topic_id,
-            platform=platform,
-            channel_id=channel_id,
-            thread_id=thread_id,
-        )
+    async def list_debates(self, *, limit: int | None = 100, offset: int = 0, **filters) -> list[DebateRecord]:
+        where, args = debate_filters(lambda n: "?", FOLD, **filters)
         sql = f"SELECT {DEBATE_COLS} FROM {DEBATE_FROM}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY d.id DESC LIMIT ?"
-        return [debate_record(r) for r in await self.db.execute_fetchall(sql, (*args, -1 if limit is None else limit))]
+        sql += " ORDER BY d.id DESC LIMIT ? OFFSET ?"
+        rows = await self.db.execute_fetchall(sql, (*args, -1 if limit is None else limit, offset))
+        return [debate_record(r) for r in rows]
+
+    async def count_debates(self, **filters) -> int:
+        where, args = debate_filters(lambda n: "?", FOLD, **filters)
+        sql = f"SELECT COUNT(*) FROM {DEBATE_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
+        return (await self.db.execute_fetchall(sql, args))[0][0]
 
     async def turns(self, debate_id: int) -> list[TurnRecord]:
         rows = await self.db.execute_fetchall(
@@ -399,6 +386,20 @@ class SQLiteStore:
         ) as cur:
             return [(r[0], r[1]) for r in await cur.fetchall()]
 
+    async def participants_of(self, debate_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+        """participants() of several debates in one query (a page of the web index)."""
+        found: dict[int, list[tuple[str, str]]] = {i: [] for i in debate_ids}
+        for start in range(0, len(debate_ids), 500):
+            chunk = debate_ids[start : start + 500]
+            rows = await self.db.execute_fetchall(
+                "SELECT debate_id, user_id, display_name FROM participants WHERE debate_id IN"
+                f" ({','.join('?' * len(chunk))}) ORDER BY debate_id, role = 'teammate', rowid",
+                chunk,
+            )
+            for debate_id, user_id, name in rows:
+                found[debate_id].append((user_id, name))
+        return found
+
     async def teacher_role(self, guild_id: str) -> str | None:
         async with self.db.execute("SELECT teacher_role_id FROM guild_settings WHERE guild_id = ?", (guild_id,)) as cur:
             row = await cur.fetchone()
@@ -427,17 +428,23 @@ class SQLiteStore:
             return (await cur.fetchone())[0]
 
 
+def _casefold(text: str | None) -> str | None:
+    return None if text is None else str(text).casefold()
+
+
 async def _connect(target: str, **kwargs) -> aiosqlite.Connection:
     """aiosqlite.connect; when the file cannot be opened, wait for aiosqlite's thread to finish first (it would
     otherwise report to an event loop already closed, printing a traceback after our one-line error)."""
     conn = aiosqlite.connect(target, isolation_level=None, **kwargs)
     try:
-        return await conn
+        db = await conn
     except BaseException:
         thread = getattr(conn, "_thread", None)
         if thread is not None and thread.is_alive():
             await asyncio.to_thread(thread.join, 10)
         raise
+    await db.create_function(FOLD, 1, _casefold, deterministic=True)  # SQLite's LOWER folds ASCII only
+    return db
 
 
 def _split_sql(sql: str) -> list[str]:

@@ -28,13 +28,14 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..domain.access import ID_RE, LinkScope, Viewer
 from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import DebateRecord, TurnRecord
 from ..domain.scorecard import Scorecard, card_headline, card_sections
 from ..domain.topic import Topic
-from ..export import FORMATS, export, link_citations, source_anchor
+from ..export import FORMATS, link_citations, source_anchor
 from ..reports import class_report_csv
-from ..service import DebateService
+from ..service import DebateService, IndexFilters
 from .links import InvalidLink, LinkSigner
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 # ids in ASCII digits without leading zeros: one spelling per page (\d would take "\u0664" for 4, and "04")
-ID_RE = r"[1-9][0-9]{0,17}"
 _ID = f"{{id:{ID_RE}}}"
 SERVER_NAME = "Counterpoint"  # not aiohttp's "Python/3.x aiohttp/3.x"
 
@@ -69,64 +69,45 @@ SERVER_NAME = "Counterpoint"  # not aiohttp's "Python/3.x aiohttp/3.x"
 # ---------------------------------------------------------------------------------------------- access
 @dataclass(frozen=True, slots=True)
 class Access:
-    """What one verified token may see."""
+    """What one verified token may see: its scope (bot.domain.access.LinkScope) and the token itself, which
+    the links on the pages carry on."""
 
-    kind: str  # all | debate | student | class
+    scope: LinkScope
     token: str
-    debate_id: int | None = None
-    class_id: int | None = None
-    guild_id: str | None = None  # student links: None means any guild ("-")
-    user_id: str | None = None
 
     @classmethod
     def parse(cls, scope: str, token: str) -> Access | None:
         """The access a scope grants; None for a scope this viewer does not know (refused)."""
-        if scope == "all":
-            return cls("all", token)
-        kind, _, rest = scope.partition(":")
-        if kind == "debate" and re.fullmatch(ID_RE, rest):
-            return cls("debate", token, debate_id=int(rest))
-        if kind == "class" and re.fullmatch(ID_RE, rest):
-            return cls("class", token, class_id=int(rest))
-        if kind == "student":
-            guild, sep, user = rest.partition(":")
-            if sep and guild and user:
-                return cls("student", token, guild_id=None if guild == "-" else guild, user_id=user)
-        return None
+        parsed = LinkScope.parse(scope)
+        return None if parsed is None else cls(parsed, token)
+
+    kind = property(lambda self: self.scope.kind)
+    debate_id = property(lambda self: self.scope.debate_id)
+    class_id = property(lambda self: self.scope.class_id)
+    guild_id = property(lambda self: self.scope.guild_id)
+    user_id = property(lambda self: self.scope.user_id)
 
     @property
     def can_index(self) -> bool:
-        return self.kind in ("all", "student", "class")
+        return self.scope.lists_debates
 
     def sees_class(self, class_id: int | None) -> bool:
-        return class_id is not None and (self.kind == "all" or (self.kind == "class" and class_id == self.class_id))
+        return self.scope.sees_class(class_id)
 
-    def sees_debate(self, record: DebateRecord, participant_ids: set[str] | None = None) -> bool:
-        if self.kind == "all":
-            return True
-        if self.kind == "debate":
-            return record.id == self.debate_id
-        if self.kind == "class":
-            return record.class_id is not None and record.class_id == self.class_id
-        if self.kind == "student":
-            if self.guild_id is not None and record.guild_id != self.guild_id:
-                return False
-            return self.user_id == record.user_id or self.user_id in (participant_ids or set())
-        return False
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(link=self.scope)
 
 
 async def _visible_debate(request: web.Request, debate_id: int) -> DebateRecord:
     """The debate, if the token may see it (else 403; 404 only for an ``all`` link)."""
     access: Access = request[ACCESS]
-    store = request.app[SERVICE].store
+    service = request.app[SERVICE]
     try:
-        record = await store.get_debate(debate_id)
+        record = await service.debate(debate_id)
     except DebateNotFound:
         raise (web.HTTPNotFound() if access.kind == "all" else web.HTTPForbidden()) from None
-    ids = None
-    if access.kind == "student" and access.user_id != record.user_id:
-        ids = {uid for uid, _name in await store.participants(record.id)}
-    if not access.sees_debate(record, ids):
+    if not await service.may_read(record, access.viewer):
         raise web.HTTPForbidden()
     return record
 
@@ -304,7 +285,6 @@ async def index(request: web.Request) -> web.Response:
     if not access.can_index:
         raise web.HTTPForbidden()
     service = request.app[SERVICE]
-    store = service.store
     q = request.query
     notes: list[str] = []
 
@@ -330,67 +310,24 @@ async def index(request: web.Request) -> web.Response:
     f_class, f_topic = as_int("class"), q.get("topic", "").strip() or None
     f_student, f_from, f_to = q.get("student", "").strip()[:100], as_date("from"), as_date("to")
     page = max(1, as_int("page") or 1)
-
-    if access.kind == "class":
-        if f_class not in (None, access.class_id):
-            debates = []
-        else:
-            debates = await store.list_debates(class_id=access.class_id, topic_id=f_topic, limit=None)
-    else:
-        debates = await store.list_debates(class_id=f_class, topic_id=f_topic, limit=None)
-
-    people: dict[int, list[tuple[str, str]]] = {}
-
-    async def participants(record: DebateRecord) -> list[tuple[str, str]]:
-        if record.id not in people:
-            people[record.id] = await store.participants(record.id) or [(record.user_id, record.user_name)]
-        return people[record.id]
-
-    visible = []
-    for d in debates:
-        if f_from and d.created_at[:10] < f_from or f_to and d.created_at[:10] > f_to:
-            continue
-        if access.kind == "student":
-            if access.guild_id is not None and d.guild_id != access.guild_id:
-                continue
-            if d.user_id != access.user_id and access.user_id not in {u for u, _ in await participants(d)}:
-                continue
-        if f_student:
-            needle = f_student.casefold()
-            if not any(needle in name.casefold() or needle == uid for uid, name in await participants(d)):
-                continue
-        visible.append(d)
-
-    pages = max(1, -(-len(visible) // PER_PAGE))
-    page = min(page, pages)
-    shown = visible[(page - 1) * PER_PAGE : page * PER_PAGE]
-
-    all_classes = await store.list_classes()
-    if access.kind == "all":
-        classes = all_classes
-    elif access.kind == "class":
-        classes = [c for c in all_classes if c.id == access.class_id]
-    else:
-        mine = {d.class_id for d in visible}
-        classes = [c for c in all_classes if c.id in mine]
-    class_names = {c.id: c.name for c in all_classes}
-    topics = {t.id: t.motion for t in service.library.topics.values()}
+    found = await service.index(
+        access.scope, IndexFilters(f_class, f_topic, f_student or None, f_from, f_to), page, PER_PAGE
+    )
+    topics = {t.id: t.motion for t in service.topics()}
     rows = []
-    for d in shown:
-        names = [name for _uid, name in await participants(d)]
+    for d in found.debates:
+        names = [name for _uid, name in found.people[d.id]]
         rows.append(
             {
                 "id": d.id,
                 "when": d.created_at,
                 "students": ", ".join(names) or d.user_name,
                 "motion": topics.get(d.topic_id, d.topic_id),
-                "side": _side_name(service.library.topics[d.topic_id], d.user_side)
-                if d.topic_id in service.library.topics
-                else d.user_side,
+                "side": _side_name(service.topic(d.topic_id), d.user_side) if d.topic_id in topics else d.user_side,
                 "status": d.status,
                 "turns": d.turn_count,
                 "class_id": d.class_id,
-                "class_name": class_names.get(d.class_id, f"#{d.class_id}") if d.class_id else None,
+                "class_name": found.class_names.get(d.class_id, f"#{d.class_id}") if d.class_id else None,
                 "class_link": access.sees_class(d.class_id),
             }
         )
@@ -406,14 +343,12 @@ async def index(request: web.Request) -> web.Response:
         "index.html",
         title="Debates \u00b7 Counterpoint",
         rows=rows,
-        total=len(visible),
-        page=page,
-        pages=pages,
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
         filters=filters,
-        classes=classes,
-        topic_options=sorted(
-            {**topics, **{d.topic_id: d.topic_id for d in debates if d.topic_id not in topics}}.items()
-        ),
+        classes=found.classes,
+        topic_options=sorted({**topics, **{d.topic_id: d.topic_id for d in found.debates}}.items()),
         notes=notes,
     )
 
@@ -421,15 +356,13 @@ async def index(request: web.Request) -> web.Response:
 async def debate_page(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     record = await _visible_debate(request, _debate_id(request))
-    topic = service.topic(record.topic_id)
-    turns = await service.store.turns(record.id)
-    card = await service.scorecard(record.id)
+    review = await service.review(record.id)
+    topic, turns, card, people = review.topic, review.turns, review.scorecard, review.people
     lines = _line_index(topic)
-    people = await service.store.participants(record.id) or [(record.user_id, record.user_name)]
     klass = None
     if record.class_id is not None and request[ACCESS].sees_class(record.class_id):
         try:
-            klass = await service.store.get_class(record.class_id)
+            klass = await service.get_class(record.class_id)
         except ClassNotFound:
             klass = None
     return _render(
@@ -454,13 +387,12 @@ async def debate_page(request: web.Request) -> web.Response:
 async def debate_map(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     record = await _visible_debate(request, _debate_id(request))
-    topic = service.topic(record.topic_id)
-    turns = await service.store.turns(record.id)
+    review = await service.review(record.id)
 
     def draw() -> bytes:
         from .. import argmap
 
-        return argmap.render_png(argmap.argument_map(topic, record, turns))
+        return argmap.render_png(argmap.argument_map(review.topic, review.debate, review.turns))
 
     png = await asyncio.to_thread(draw)
     return web.Response(body=png, content_type="image/png")
@@ -524,12 +456,9 @@ async def class_zip(request: web.Request) -> web.Response:
     debate_ids = sorted({r.debate_id for r in report.rows})
     files: list[tuple[str, str]] = [(f"class-{report.klass.id}.csv", class_report_csv(report))]
     for debate_id in debate_ids:
-        record = await service.store.get_debate(debate_id)
-        turns = await service.store.turns(debate_id)
-        card = await service.scorecard(debate_id)
-        topic = service.topic(record.topic_id)
+        review = await service.review(debate_id)
         for fmt in FORMATS:
-            files.append((f"debate-{debate_id}.{fmt}", export(fmt, topic, record, turns, card)))
+            files.append((f"debate-{debate_id}.{fmt}", review.export(fmt)))
 
     def pack() -> bytes:
         buf = io.BytesIO()
