@@ -484,7 +484,7 @@ async def test_a_debate_that_cannot_be_read_gets_the_styled_error_page(viewer, m
 
     from bot.web.app import SERVICE
 
-    store = viewer.server.app[SERVICE].store
+    store = viewer.server.app[SERVICE]._store
 
     async def broken(_debate_id):
         raise sqlite3.DatabaseError("database disk image is malformed")
