@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 from .domain.access import LinkScope, Viewer, is_teacher, may_read, needs_participants
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
-from .domain.errors import DebateFinished, DuplicateMessage, InvalidOption, NotParticipant, UnknownSide
+from .domain.errors import (
+    DebateFinished,
+    DuplicateMessage,
+    InvalidOption,
+    JoinCodeTaken,
+    NotParticipant,
+    UnknownSide,
+)
 from .domain.records import SIDE_POLICIES, ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
@@ -458,9 +465,8 @@ class DebateService:
                     NewClass(guild_id, channel_id, name.strip(), topic.id, side_policy, teacher_id, code, rounds,
                              turn_seconds, deadline, team)
                 )  # fmt: skip
-            except Exception as exc:  # a join code collision (unique): try another
-                if "UNIQUE" not in str(exc):
-                    raise
+            except JoinCodeTaken:  # a collision on the unique join code: draw another
+                continue
         raise RuntimeError("could not find a free join code")
 
     async def side_for(self, klass: ClassRecord, chosen: str | None = None) -> str | None:

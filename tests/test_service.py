@@ -149,3 +149,20 @@ async def test_the_index_filters_and_pages_in_sql(service):
     assert [d.id for d in student.debates] == [ids[1]] and [c.id for c in student.classes] == [klass.id]
     assert (await service.index(LinkScope.parse("student:9:u1"), IndexFilters(), 1)).total == 0
     assert (await service.index(LinkScope.parse("debate:1"), IndexFilters(), 1)).total == 0
+
+
+async def test_a_taken_join_code_is_drawn_again(service, monkeypatch):
+    """The store's JoinCodeTaken makes the service draw another code; a space with no free code fails clearly."""
+    import bot.service
+
+    monkeypatch.setattr(bot.service, "CODE_ALPHABET", "A")  # every draw is AAAAAA
+    first = await service.create_class(guild_id="5", channel_id="6", name="A", topic_id=None, teacher_id="t")
+    assert first.join_code == "AAAAAA"
+    with pytest.raises(RuntimeError, match="free join code"):
+        await service.create_class(guild_id="5", channel_id="6", name="B", topic_id=None, teacher_id="t")
+    monkeypatch.setattr(bot.service, "CODE_ALPHABET", "AB")
+    codes = {first.join_code}
+    for name in "CDEF":  # collisions now happen about half the time and are retried
+        codes.add((await service.create_class(guild_id="5", channel_id="6", name=name, topic_id=None,
+                                              teacher_id="t")).join_code)  # fmt: skip
+    assert len(codes) == 5

@@ -409,14 +409,6 @@ async def test_classes(store):
     assert [k.id for k in await store.list_classes(guild_id="g1", status="closed")] == [a.id]
 
 
-async def test_a_taken_join_code_is_a_unique_error_the_service_retries_on(store):
-    await store.create_class(_class())
-    with pytest.raises(Exception, match="UNIQUE") as err:
-        await store.create_class(_class(name="another"))
-    assert not isinstance(err.value, ClassNotFound)
-    assert len(await store.list_classes()) == 1
-
-
 async def test_teacher_role(store):
     assert await store.teacher_role("g1") is None
     await store.set_teacher_role("g1", "r1")
@@ -623,3 +615,14 @@ async def test_service_classes(service, store):
     )
     assert klass.name == "Period 3" and klass.team and len(klass.join_code) == 6
     assert await store.class_by_code(klass.join_code.lower()) == klass
+
+
+async def test_a_taken_join_code_is_join_code_taken_on_both_stores(store):
+    """Both stores raise the domain's JoinCodeTaken, which the service retries on (no message matching)."""
+    from bot.domain.errors import JoinCodeTaken
+
+    await store.create_class(_class(join_code="SAME22"))
+    with pytest.raises(JoinCodeTaken) as err:
+        await store.create_class(_class(join_code="SAME22", name="Another"))
+    assert err.value.join_code == "SAME22"
+    assert len(await store.list_classes()) == 1

@@ -90,3 +90,11 @@ class StorageUnavailable(CounterpointError):
     def transient(self) -> bool:
         """Another process holds the write lock: the same write may succeed a moment later."""
         return "locked" in self.detail or "busy" in self.detail
+
+
+class JoinCodeTaken(CounterpointError):
+    """A class join code already in use (both stores raise it on the unique index): the service draws another."""
+
+    def __init__(self, join_code: str):
+        self.join_code = join_code
+        super().__init__(f"the join code {join_code} is taken")

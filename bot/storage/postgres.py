@@ -25,7 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
+from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound, JoinCodeTaken
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from . import is_postgres_url
 from .base import DuplicateMessage, StorageUnavailable
@@ -65,14 +65,6 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.PostgresSystemError,  # class 58: I/O error
     asyncpg.exceptions.ReadOnlySQLTransactionError,  # a read-only server or database (a standby, a full disk)
 )
-
-
-class JoinCodeTaken(CounterpointError):
-    """A class join code already in use. The text reads like SQLite's, which the service retries on."""
-
-    def __init__(self, join_code: str):
-        self.join_code = join_code
-        super().__init__(f"UNIQUE constraint failed: classes.join_code ({join_code} is taken)")
 
 
 def redact(dsn: str) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import aiosqlite
 
-from ..domain.errors import ClassNotFound, DebateNotFound
+from ..domain.errors import ClassNotFound, DebateNotFound, JoinCodeTaken
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
 from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable
 from .rows import (
@@ -335,7 +335,12 @@ class SQLiteStore:
     # ------------------------------------------------------------------ classes
     @_serialised
     async def create_class(self, new: NewClass) -> ClassRecord:
-        cur = await self.db.execute(INSERT_CLASS, class_args(new, now()))
+        try:
+            cur = await self.db.execute(INSERT_CLASS, class_args(new, now()))
+        except sqlite3.IntegrityError as exc:
+            if "classes.join_code" in str(exc):
+                raise JoinCodeTaken(new.join_code) from None
+            raise
         return await self.get_class(cur.lastrowid)
 
     async def get_class(self, class_id: int) -> ClassRecord:
