@@ -236,12 +236,12 @@ def new_fake(n: int):
 
 # ---------------------------------------------------------------------------------------------- bot run
 class DrawTimer:
-    """The argument-map PNGs (bot.argmap.render_png, run by the cog in worker threads): count, wall and CPU."""
+    """The argument-map PNGs (bot.argmap_png.render_png, run by the cog in worker threads): count, wall and CPU."""
 
     def __init__(self) -> None:
-        import bot.argmap
+        import bot.argmap_png
 
-        self.module, self.orig = bot.argmap, bot.argmap.render_png
+        self.module, self.orig = bot.argmap_png, bot.argmap_png.render_png
         self.count, self.wall, self.cpu = 0, 0.0, 0.0
 
     def __enter__(self) -> DrawTimer:

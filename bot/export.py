@@ -8,6 +8,7 @@ import io
 import json
 import re
 
+from .domain import markup
 from .domain.records import DebateRecord, TurnRecord
 from .domain.scorecard import Scorecard, card_headline, card_sections, render_scorecard
 from .domain.topic import Topic
@@ -43,37 +44,26 @@ def _detected(topic: Topic, turn: TurnRecord, debug: bool = False) -> str:
             return f", {scores[c]:.1f}" if c in scores else ""
 
         if turn.moves:
-            return ", ".join(f"{_title(topic, c)} ({stance}{score(c)})" for c, stance in turn.moves)
+            return ", ".join(f"{topic.claim_title(c)} ({stance}{score(c)})" for c, stance in turn.moves)
         if turn.claims:
             if debug:
-                return ", ".join(f"{_title(topic, c)} ({scores[c]:.1f})" if c in scores else _title(topic, c)
+                return ", ".join(f"{topic.claim_title(c)} ({scores[c]:.1f})" if c in scores else topic.claim_title(c)
                                  for c in turn.claims)  # fmt: skip
-            return ", ".join(_title(topic, c) for c in turn.claims)
+            return ", ".join(topic.claim_title(c) for c in turn.claims)
         return turn.kind or ""
     return ", ".join(turn.lines)
-
-
-def _title(topic: Topic, claim_id: str) -> str:
-    return topic.claim(claim_id).title if topic.has_claim(claim_id) else claim_id
 
 
 def header(topic: Topic, debate: DebateRecord) -> list[tuple[str, str]]:
     return [
         ("Debate", str(debate.id)),
         ("Motion", topic.motion),
-        (
-            debate.user_name or "User",
-            topic.side(debate.user_side).name if _has_side(topic, debate.user_side) else debate.user_side,
-        ),
-        ("Counterpoint", topic.side(debate.bot_side).name if _has_side(topic, debate.bot_side) else debate.bot_side),
+        (debate.user_name or "User", topic.side_name(debate.user_side)),
+        ("Counterpoint", topic.side_name(debate.bot_side)),
         ("Status", debate.status),
         ("Seed", str(debate.seed)),
         ("Started", debate.created_at),
     ]
-
-
-def _has_side(topic: Topic, side: str) -> bool:
-    return any(s.id == side for s in topic.sides)
 
 
 def to_markdown(
@@ -197,14 +187,9 @@ def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Sc
     return buf.getvalue()
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
-
-
 def _inline(text: str, topic: Topic | None = None, sources: tuple[str, ...] = ()) -> str:
     escaped = html.escape(text)
-    escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-    escaped = _ITALIC.sub(r"<em>\1</em>", escaped)
+    escaped = markup.to_html(escaped)
     return link_citations(escaped, topic, sources) if topic is not None else escaped
 
 

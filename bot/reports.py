@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .domain.durations import duration
 from .domain.records import ClassRecord, DebateRecord, TurnRecord
 from .domain.scorecard import Scorecard
 from .domain.text import words
@@ -186,7 +187,7 @@ def class_report_html(report: ClassReport, link: Callable[[int], str | None] = l
             f"<td>{e(r.student)}</td><td>{debate}</td><td>{e(r.side)}</td><td>{r.turns}</td><td>{r.words}</td>"
             f"<td>{e('; '.join(titles.get(c, c) for c in r.claims_raised)) or '—'}</td>"
             f"<td>{r.rebuttals_answered}</td><td>{len(r.bot_claims_standing)}</td><td>{len(r.sources_cited)}</td>"
-            f"<td>{r.coverage:.0%}</td><td>{r.duration_seconds // 60} min</td>"
+            f"<td>{r.coverage:.0%}</td><td>{duration(r.duration_seconds)}</td>"
             f"<td>{'finished' if r.finished else 'in progress'}</td></tr>"
         )
     used = "".join(f"<li>{e(t)} ({e(s)}): {n}</li>" for _c, t, s, n in report.claim_usage if n)

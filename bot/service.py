@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from .domain.access import LinkScope, Viewer, is_teacher, may_read, needs_participants
+from .domain.argmap import ArgumentMap, argument_map
 from .domain.engine import COMMANDS, DebateEngine, DebateState, Reply, Turn
 from .domain.errors import (
     DebateFinished,
@@ -80,6 +81,10 @@ class Review:
 
     def export(self, fmt: str, debug: bool = False) -> str:
         return export(fmt, self.topic, self.debate, self.turns, self.scorecard, debug)
+
+    def argument_map(self) -> ArgumentMap:
+        """The debate's argument map (plain data; ``bot.argmap_png.render_png`` draws it)."""
+        return argument_map(self.topic, DebateState.from_dict(self.debate.state), self.scorecard, self.turns)
 
 
 @dataclass(frozen=True, slots=True)

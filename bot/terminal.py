@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
@@ -12,6 +11,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from .domain import markup
 from .domain.errors import CounterpointError, StorageUnavailable
 from .domain.records import DebateRecord
 from .domain.scorecard import render_scorecard
@@ -22,24 +22,15 @@ from .textsafe import printable
 # another process holding the write lock: try the same turn again after these pauses (each try also waits up
 # to the store's busy timeout, 5 s), about a minute in all, then give up with the text kept
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])_(.+?)_(?!\w)")
-_STYLED = re.compile(r"\*\*(?P<bold>.+?)\*\*|(?<![\w*])_(?P<italic>.+?)_(?!\w)")
 CONFIRM_CONCEDE = "Concede the debate? It ends now, with your scorecard. [y/N] "
 NOT_CONCEDED = "Not conceded: the debate goes on."
 
 
 def styled(text: str) -> Text:
     """Markdown-ish **bold** and _italic_ as rich Text (the markers dropped, nothing else interpreted)."""
-    out, pos = Text(), 0
-    for m in _STYLED.finditer(text):
-        out.append(text[pos : m.start()])
-        if m.group("bold") is not None:
-            out.append(m.group("bold"), style="bold")
-        else:
-            out.append(m.group("italic"), style="dim")
-        pos = m.end()
-    out.append(text[pos:])
+    out = Text()
+    for style, run in markup.spans(text):
+        out.append(run, style={markup.BOLD: "bold", markup.ITALIC: "dim"}.get(style))
     return out
 
 
@@ -102,7 +93,7 @@ class Terminal:
         if self.interactive:
             console.print(styled(text))
         else:
-            console.print(Text(_ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))))
+            console.print(Text(markup.plain(text)))
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str | None:

@@ -8,14 +8,23 @@ import json
 import pytest
 from PIL import Image
 
-import bot.argmap as argmap_module
-from bot.argmap import BOT, USER, argument_map, render_png
-from bot.domain.engine import DebateEngine
+import bot.argmap_png as argmap_module
+from bot.argmap_png import render_png
+from bot.domain.argmap import BOT, USER
+from bot.domain.engine import DebateEngine, DebateState
 from bot.domain.records import DebateRecord, TurnRecord
 from bot.domain.scorecard import build_scorecard
+from bot.service import Review
+
+
+def argument_map(topic, debate: DebateRecord, turns: list[TurnRecord]):
+    """The map as the service builds it for a reader (``Review.argument_map``), scorecard included."""
+    card = build_scorecard(topic, DebateState.from_dict(debate.state))
+    return Review(debate, topic, turns, card, []).argument_map()
 
 
 def record(topic, state: dict, user_side="con", bot_side="pro") -> DebateRecord:
+    base = {"topic_id": topic.id, "user_side": user_side, "bot_side": bot_side, "seed": 1, "rebuttal_rounds": 2}
     return DebateRecord(
         id=1,
         topic_id=topic.id,
@@ -31,7 +40,7 @@ def record(topic, state: dict, user_side="con", bot_side="pro") -> DebateRecord:
         guild_id=None,
         channel_id=None,
         thread_id=None,
-        state=state,
+        state={**base, **state},
         created_at="2026-01-01T00:00:00",
         updated_at="2026-01-01T00:00:00",
     )
@@ -126,6 +135,21 @@ def test_real_debate_matches_the_scorecard(mini_topic):
     for user_id in st.rebutted:
         assert any(e.target == user_id and e.kind in ("rebutted", "defended") for e in amap.edges)
     json.dumps(amap.as_dict())  # plain data
+
+
+def test_left_standing_is_the_scorecards_verdict_not_worked_out_again(mini_topic):
+    """The map draws "left standing" from the scorecard it is given: change the card, the map follows."""
+    from dataclasses import replace
+
+    from bot.domain.argmap import argument_map as map_of
+
+    st, debate, turns = play(mini_topic, "con", ["uniforms cost too much for poor families"])
+    card = build_scorecard(mini_topic, st)
+    assert card.bot_standing
+    amap = map_of(mini_topic, st, replace(card, bot_standing=()), turns)
+    assert not [n for n in amap.column(BOT) if n.unanswered]
+    amap = map_of(mini_topic, st, card, turns)
+    assert {n.id for n in amap.column(BOT) if n.unanswered} == {r.id for r in card.bot_standing}
 
 
 def test_attack_defence_concession_and_markers(mini_topic):

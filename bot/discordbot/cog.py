@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..domain.access import Viewer
+from ..domain.durations import duration
 from ..domain.errors import DebateFinished, DebateNotFound, DuplicateMessage, NotParticipant, StorageUnavailable
 from ..domain.records import ClassRecord, DebateRecord
 from ..service import Outcome
@@ -155,7 +156,7 @@ class TurnTimers:
                 await asyncio.sleep(left - remind_before)
                 left = (deadline - datetime.now(UTC)).total_seconds()
                 await self.cog.post(
-                    debate, content=T.REMINDER.format(mention=f"<@{debate.user_id}>", left=_duration(left))
+                    debate, content=T.REMINDER.format(mention=f"<@{debate.user_id}>", left=duration(left))
                 )
             await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
             self.tasks.pop(debate.id, None)
@@ -183,11 +184,6 @@ def _dm_link(dm_id: int, first: discord.Message | None) -> str:
     """A link to a debate's first message in a DM (to the DM itself if that message is unknown)."""
     link = f"https://discord.com/channels/@me/{dm_id}"  # not first.jump_url: it names the guild of a class's DM
     return f"{link}/{first.id}" if first is not None else link
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"
 
 
 class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROUP):
@@ -648,11 +644,11 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
 
     async def _argument_map(self, debate_id: int) -> bytes | None:
         """The debate's argument map as PNG (drawn in a worker thread), or None if it cannot be drawn."""
-        from ..argmap import argument_map, render_png
+        from ..argmap_png import render_png
 
         try:
             review = await self.service.review(debate_id)
-            amap = argument_map(review.topic, review.debate, review.turns)
+            amap = review.argument_map()
             async with self._drawing:  # one picture at a time: drawing threads must not starve the replies
                 return await asyncio.to_thread(render_png, amap)
         except Exception as exc:  # a picture must never stop the scorecard

@@ -6,6 +6,7 @@ import re
 
 import discord
 
+from ..domain.durations import duration_words
 from ..domain.records import DebateRecord
 from ..domain.scorecard import CardItem, CardSection, Scorecard, card_headline, card_sections
 from ..domain.topic import Topic
@@ -74,17 +75,10 @@ def thread_name(topic: Topic, user_name: str) -> str:
     return clip(f"{user_name} vs Counterpoint: {topic.motion}", 100)
 
 
-def minutes(seconds: int) -> str:
-    if seconds % 60 == 0:
-        m = seconds // 60
-        return f"{m} minute{'s' if m != 1 else ''}"
-    return f"{seconds} seconds"
-
-
 def rules_embed(topic: Topic, debate: DebateRecord) -> discord.Embed:
     fmt = topic.format.with_rebuttal_rounds(debate.rebuttal_rounds)
     phases = ", ".join(f"{p.name} ({p.rounds} round{'s' if p.rounds != 1 else ''})" for p in fmt.phases)
-    time = T.RULES_TIME.format(minutes=minutes(debate.turn_seconds)) if debate.turn_seconds else ""
+    time = T.RULES_TIME.format(minutes=duration_words(debate.turn_seconds)) if debate.turn_seconds else ""
     embed = discord.Embed(
         title=clip(topic.motion, 256),
         description=T.RULES.format(

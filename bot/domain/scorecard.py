@@ -122,9 +122,12 @@ class Scorecard:
 
 
 def build_scorecard(topic: Topic, st: DebateState, missed_count: int = 3) -> Scorecard:
-    def ref(cid: str) -> ClaimRef:
-        claim = topic.claim(cid)
-        return ClaimRef(cid, claim.title, claim.sources())
+    def ref(cid: str) -> ClaimRef:  # a claim another version of the topic had keeps its id as its title
+        return (
+            ClaimRef(cid, topic.claim(cid).title, topic.claim(cid).sources())
+            if topic.has_claim(cid)
+            else ClaimRef(cid, cid)
+        )
 
     user_side_claims = topic.claims_of(st.user_side)
     raised = set(st.user_claims)

@@ -230,6 +230,15 @@ class Topic:
                 return s
         raise KeyError(side_id)
 
+    def side_name(self, side_id: str) -> str:
+        """The side's name, or its id when this topic (another version of it) has no such side."""
+        return next((s.name for s in self.sides if s.id == side_id), side_id)
+
+    def claim_title(self, claim_id: str) -> str:
+        """The claim's title, or its id when this topic (another version of it) has no such claim."""
+        claim = self._by_id.get(claim_id)
+        return claim.title if claim is not None else claim_id
+
     def other_side(self, side_id: str) -> str:
         a, b = self.sides
         return b.id if side_id == a.id else a.id

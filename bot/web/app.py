@@ -28,7 +28,9 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..domain import markup
 from ..domain.access import ID_RE, LinkScope, Viewer
+from ..domain.durations import duration
 from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound
 from ..domain.records import DebateRecord, TurnRecord
 from ..domain.scorecard import Scorecard, card_headline, card_sections
@@ -126,8 +128,7 @@ def _paragraphs(text: str, rich: bool = False, topic: Topic | None = None, sourc
     for para in re.split(r"\n\s*\n", text.strip()):
         html = str(escape(para))
         if rich:
-            html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
-            html = re.sub(r"(?<![\w*])_(.+?)_(?!\w)", r"<em>\1</em>", html)
+            html = markup.to_html(html)
             if topic is not None:
                 html = link_citations(html, topic, sources)
         out.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
@@ -145,7 +146,7 @@ def _environment() -> Environment:
     env.filters["paragraphs"] = _paragraphs
     env.filters["when"] = lambda iso: (iso or "")[:16].replace("T", " ")
     env.filters["pct"] = lambda x: f"{x:.0%}"
-    env.filters["minutes"] = lambda s: f"{s // 60} min" if s >= 60 else f"{s} s"
+    env.filters["minutes"] = duration
     return env
 
 
@@ -187,10 +188,6 @@ def _page_sources(topic: Topic, turns: list[TurnRecord]) -> list[dict]:
     return [_source(topic, sid) for sid in seen]
 
 
-def _title(topic: Topic, claim_id: str) -> str:
-    return topic.claim(claim_id).title if topic.has_claim(claim_id) else claim_id
-
-
 def _line_index(topic: Topic) -> dict[str, dict]:
     """Every line id of the topic, with what it does and what it answers."""
     index: dict[str, dict] = {}
@@ -228,7 +225,7 @@ def _turn_view(topic: Topic, record: DebateRecord, turn: TurnRecord, lines: dict
         "kind": turn.kind,
         "counted": turn.counted,
         "claims": [
-            {"id": c, "title": _title(topic, c), "score": s}
+            {"id": c, "title": topic.claim_title(c), "score": s}
             for c, s in zip(turn.claims, list(turn.scores) + [None] * len(turn.claims), strict=False)
         ]
         if not bot
@@ -244,7 +241,7 @@ def _card_view(topic: Topic, card: Scorecard) -> dict:
 
     return {
         "outcome": card.outcome,
-        "user_side": _side_name(topic, card.user_side),
+        "user_side": topic.side_name(card.user_side),
         "rows": [
             ("Claims you raised", refs(card.user_claims)),
             ("Rebutted by Counterpoint", refs(card.rebutted)),
@@ -260,10 +257,6 @@ def _card_view(topic: Topic, card: Scorecard) -> dict:
         "headline": card_headline(topic, card),
         "sections": card_sections(topic, card),
     }
-
-
-def _side_name(topic: Topic, side_id: str) -> str:
-    return next((s.name for s in topic.sides if s.id == side_id), side_id)
 
 
 def _map_alt(topic: Topic, record: DebateRecord, card: Scorecard) -> str:
@@ -323,7 +316,7 @@ async def index(request: web.Request) -> web.Response:
                 "when": d.created_at,
                 "students": ", ".join(names) or d.user_name,
                 "motion": topics.get(d.topic_id, d.topic_id),
-                "side": _side_name(service.topic(d.topic_id), d.user_side) if d.topic_id in topics else d.user_side,
+                "side": service.topic(d.topic_id).side_name(d.user_side) if d.topic_id in topics else d.user_side,
                 "status": d.status,
                 "turns": d.turn_count,
                 "class_id": d.class_id,
@@ -372,8 +365,8 @@ async def debate_page(request: web.Request) -> web.Response:
         d=record,
         topic=topic,
         students=", ".join(name for _uid, name in people),
-        user_side=_side_name(topic, record.user_side),
-        bot_side=_side_name(topic, record.bot_side),
+        user_side=topic.side_name(record.user_side),
+        bot_side=topic.side_name(record.bot_side),
         klass=klass,
         turns=[_turn_view(topic, record, t, lines) for t in turns],
         page_sources=_page_sources(topic, turns),
@@ -390,9 +383,9 @@ async def debate_map(request: web.Request) -> web.Response:
     review = await service.review(record.id)
 
     def draw() -> bytes:
-        from .. import argmap
+        from ..argmap_png import render_png
 
-        return argmap.render_png(argmap.argument_map(review.topic, review.debate, review.turns))
+        return render_png(review.argument_map())
 
     png = await asyncio.to_thread(draw)
     return web.Response(body=png, content_type="image/png")
@@ -428,7 +421,7 @@ async def class_page(request: web.Request) -> web.Response:
         {
             "r": r,
             "raised": [titles.get(c, c) for c in r.claims_raised],
-            "side": _side_name(report.topic, r.side),
+            "side": report.topic.side_name(r.side),
         }
         for r in report.rows
     ]
@@ -439,7 +432,7 @@ async def class_page(request: web.Request) -> web.Response:
         report=report,
         k=report.klass,
         rows=rows,
-        used=[(t, _side_name(report.topic, s), n) for _c, t, s, n in report.claim_usage if n],
+        used=[(t, report.topic.side_name(s), n) for _c, t, s, n in report.claim_usage if n],
         unused=[t for _c, t, _s, n in report.claim_usage if not n],
         missed=report.most_missed[:10],
     )
