@@ -14,8 +14,8 @@ import pytest
 
 import bot.discordbot
 from bot.discordbot import texts as T
+from bot.discordbot.buttons import SideButton
 from bot.discordbot.classes import JoinButton
-from bot.discordbot.cog import SideButton
 from bot.discordbot.errors import ErrorHandler, UserFacingError
 from bot.storage.base import StorageUnavailable
 from tests.helpers import cog_with_store, mock_interaction, mock_message

@@ -8,7 +8,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from bot.discordbot.cog import MoreButton
+from bot.discordbot.buttons import MoreButton
 from bot.domain.engine import REPLY_WORDS, DebateEngine
 from bot.service import DebateService
 from bot.storage.sqlite import SQLiteStore

@@ -20,7 +20,7 @@ from ..domain.records import ClassRecord
 from ..reports import class_report_csv, class_report_html
 from . import render
 from . import texts as T
-from .cog import SideButton
+from .buttons import SideButton
 from .errors import UserFacingError, routed
 
 if TYPE_CHECKING:

@@ -93,8 +93,9 @@ class CounterpointBot(commands.AutoShardedBot):
         return shard in ids
 
     async def setup_hook(self) -> None:
+        from .buttons import MoreButton, SideButton
         from .classes import ClassCog, JoinButton
-        from .cog import DebateCog, MoreButton, SideButton
+        from .cog import DebateCog
 
         self.tree.on_error = self.errors.on_app_command_error
         cog = DebateCog(self)

@@ -1,4 +1,4 @@
-"""The debate cog: `/debate ...` slash commands, turns from thread and DM messages, turn timers.
+"""The debate cog: `/debate ...` slash commands and turns from thread and DM messages.
 
 Thin by design: every decision about the debate is the service's (and the engine's); this module finds
 the debate a Discord event belongs to, checks who may do what, and shows the results.
@@ -10,8 +10,7 @@ import asyncio
 import io
 import logging
 import time
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,13 +18,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..domain.access import Viewer
-from ..domain.durations import duration
 from ..domain.errors import DebateFinished, DebateNotFound, DuplicateMessage, NotParticipant, StorageUnavailable
 from ..domain.records import ClassRecord, DebateRecord
 from ..service import Outcome
 from . import render
 from . import texts as T
-from .errors import UserFacingError, routed
+from .buttons import DEBATE_COG, SideButton
+from .delivery import Delivery
+from .errors import UserFacingError
+from .timers import TurnTimers
 
 if TYPE_CHECKING:
     from .client import CounterpointBot
@@ -35,136 +36,6 @@ PLATFORM = "discord"
 SEND_ATTEMPTS = 3
 HINT_DELETE_AFTER = 30.0
 TRANSCRIPT_FORMATS = {"md": "Markdown", "html": "HTML"}
-
-
-class SideButton(
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"cp:side:(?P<user>\d+):(?P<side>[a-z0-9-]+):(?P<topic>[a-z0-9-]+):(?P<rounds>\d*):(?P<private>[01]):"
-    r"(?P<minutes>\d*)(?::(?P<klass>\d+))?",
-):
-    """One side-choice button. Everything it needs is in its custom id, so it survives restarts."""
-
-    def __init__(
-        self,
-        user_id: int,
-        side: str,
-        topic: str,
-        rounds: int | None,
-        private: bool,
-        minutes: int | None,
-        label: str,
-        class_id: int | None = None,
-    ):
-        custom_id = f"cp:side:{user_id}:{side}:{topic}:{rounds or ''}:{int(private)}:{minutes or ''}"
-        if class_id:
-            custom_id += f":{class_id}"
-        self.class_id = class_id
-        style = discord.ButtonStyle.secondary if side == "random" else discord.ButtonStyle.primary
-        super().__init__(discord.ui.Button(label=render.clip(label, 80), style=style, custom_id=custom_id))
-        self.user_id, self.side, self.topic = user_id, side, topic
-        self.rounds, self.private, self.minutes = rounds, private, minutes
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match, /):
-        g = match.groupdict()
-        return cls(
-            int(g["user"]),
-            g["side"],
-            g["topic"],
-            int(g["rounds"]) if g["rounds"] else None,
-            g["private"] == "1",
-            int(g["minutes"]) if g["minutes"] else None,
-            item.label or g["side"],
-            int(g["klass"]) if g.get("klass") else None,
-        )
-
-    @routed
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
-        if interaction.user.id != self.user_id:
-            await interaction.response.send_message(T.NOT_YOUR_BUTTON, ephemeral=True)
-            return
-        chosen = "random" if self.side == "random" else self.side
-        await interaction.response.edit_message(
-            content=f"{interaction.message.content}\n→ **{self.item.label}**", view=None
-        )
-        if self.class_id:
-            klass = await cog.service.get_class(self.class_id)
-            await cog.open_debate(interaction, klass.topic_id, chosen, klass.rounds, True, None, klass=klass)
-            return
-        await cog.open_debate(interaction, self.topic, chosen, self.rounds, self.private, self.minutes)
-
-
-class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:more:(?P<debate>\d+):(?P<turn>\d+)"):
-    """ "More evidence": the bot's reply with every line whole, as the transcript keeps it. Its custom id names
-    the logged turn, so it works after a restart."""
-
-    def __init__(self, debate_id: int, turn: int):
-        super().__init__(
-            discord.ui.Button(
-                label=T.MORE_EVIDENCE, style=discord.ButtonStyle.secondary, custom_id=f"cp:more:{debate_id}:{turn}"
-            )
-        )
-        self.debate_id, self.turn = debate_id, turn
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match, /):
-        return cls(int(match["debate"]), int(match["turn"]))
-
-    @routed
-    async def callback(self, interaction: discord.Interaction) -> None:
-        cog: DebateCog = interaction.client.get_cog(DebateCog.__cog_name__)  # type: ignore[union-attr]
-        turn = await cog.service.bot_turn(self.debate_id, self.turn)
-        if turn is None:
-            await interaction.response.send_message(T.MORE_GONE, ephemeral=True)
-            return
-        chunks = render.split_message(turn.text)
-        await interaction.response.send_message(chunks[0], ephemeral=True)
-        for chunk in chunks[1:]:
-            await interaction.followup.send(chunk, ephemeral=True)
-
-
-class TurnTimers:
-    """One task per timed debate: a reminder before the deadline, then the forfeit."""
-
-    def __init__(self, cog: DebateCog):
-        self.cog = cog
-        self.tasks: dict[int, asyncio.Task] = {}
-
-    def arm(self, debate: DebateRecord) -> None:
-        self.cancel(debate.id)
-        if debate.active and debate.deadline and debate.turn_seconds:
-            slim = replace(debate, state={})  # a timer needs ids and times, not the debate's state
-            self.tasks[debate.id] = asyncio.create_task(self._run(slim), name=f"turn-timer-{debate.id}")
-
-    def cancel(self, debate_id: int) -> None:
-        task = self.tasks.pop(debate_id, None)
-        if task is not None and task is not asyncio.current_task():
-            task.cancel()
-
-    def cancel_all(self) -> None:
-        for debate_id in list(self.tasks):
-            self.cancel(debate_id)
-
-    async def _run(self, debate: DebateRecord) -> None:
-        try:
-            deadline = datetime.fromisoformat(debate.deadline)  # type: ignore[arg-type]
-            seconds = debate.turn_seconds or 0
-            remind_before = min(60.0, seconds * 0.25)
-            left = (deadline - datetime.now(UTC)).total_seconds()
-            if left > remind_before:
-                await asyncio.sleep(left - remind_before)
-                left = (deadline - datetime.now(UTC)).total_seconds()
-                await self.cog.post(
-                    debate, content=T.REMINDER.format(mention=f"<@{debate.user_id}>", left=duration(left))
-                )
-            await asyncio.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()))
-            self.tasks.pop(debate.id, None)
-            await self.cog.forfeit(debate)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a timer must never take the bot down
-            self.cog.bot.errors.unexpected(f"turn timer of debate {debate.id}", exc)
 
 
 def viewer_of(interaction: discord.Interaction) -> Viewer:
@@ -186,17 +57,17 @@ def _dm_link(dm_id: int, first: discord.Message | None) -> str:
     return f"{link}/{first.id}" if first is not None else link
 
 
-class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROUP):
+class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_description=T.GROUP):
     def __init__(self, bot: CounterpointBot):
         self.bot = bot
         self.service = bot.service
         self.threads: dict[int, int] = {}  # thread or DM channel id -> active debate id
-        self.timers = TurnTimers(self)
+        self.timers = TurnTimers(lambda debate, **kw: self.post(debate, **kw), self.forfeit, bot.errors)
+        self.delivery = Delivery(bot, self.service, on_gone=self._thread_gone)
         self._start_locks: dict[int, asyncio.Lock] = {}
         self._last_turn: dict[int, float] = {}  # user id -> monotonic time of the last accepted turn
         self._flood_noticed: set[int] = set()  # users told about the cooldown in the current flood
         self._dm_hinted: set[int] = set()
-        self._drawing = asyncio.Semaphore(1)
         self._hinted: set[tuple[int, int]] = set()  # (debate id, user id) told they are not the debater
         super().__init__()
 
@@ -619,68 +490,20 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
     async def deliver(self, outcome: Outcome) -> None:
         """Show a reply (already committed) in the debate's thread; the scorecard when it is over."""
         debate = outcome.debate
-        chunks = render.split_message(outcome.reply.text)
-        for i, chunk in enumerate(chunks):
-            extra = {}
-            if i == len(chunks) - 1 and outcome.reply.shortened:
-                view = discord.ui.View(timeout=None)
-                view.add_item(MoreButton(debate.id, debate.turn_count))  # the bot's turn: the last one logged
-                extra["view"] = view
-            if await self.post(debate, content=chunk, **extra) is None:
+        for message in self.delivery.reply_messages(debate, outcome.reply):
+            if await self.post(debate, **message) is None:
                 break
         if outcome.scorecard is not None or not debate.active:
             self.threads.pop(int(debate.thread_id or 0), None)
             self.timers.cancel(debate.id)
             card = outcome.scorecard or await self.service.scorecard(debate.id)
-            embed = render.scorecard_embed(self.service.topic(debate.topic_id), debate, card)
-            png = await self._argument_map(debate.id)
-            if png is not None:
-                embed.set_image(url="attachment://argument-map.png")
-                await self.post(debate, embed=embed, file=discord.File(io.BytesIO(png), filename="argument-map.png"))
-            else:
-                await self.post(debate, embed=embed)
+            await self.post(debate, **await self.delivery.scorecard_message(debate, card))
         else:
             self.timers.arm(debate)
 
-    async def _argument_map(self, debate_id: int) -> bytes | None:
-        """The debate's argument map as PNG (drawn in a worker thread), or None if it cannot be drawn."""
-        from ..argmap_png import render_png
-
-        try:
-            review = await self.service.review(debate_id)
-            amap = review.argument_map()
-            async with self._drawing:  # one picture at a time: drawing threads must not starve the replies
-                return await asyncio.to_thread(render_png, amap)
-        except Exception as exc:  # a picture must never stop the scorecard
-            self.bot.errors.unexpected(f"argument map of debate {debate_id}", exc)
-            return None
-
     async def post(self, debate: DebateRecord, **kwargs) -> discord.Message | None:
-        """Send to the debate's thread or DM. Retries server errors and rate limits; on a missing
-        permission or a deleted thread tells the user where it can, and never loses the logged turn."""
-        channel = self.bot.get_partial_messageable(
-            int(debate.thread_id or 0),
-            guild_id=int(debate.guild_id) if debate.guild_id else None,
-            type=discord.ChannelType.private if debate.guild_id is None else None,
-        )
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                return await channel.send(**kwargs)
-            except discord.NotFound:
-                await self._thread_gone(debate)
-                return None
-            except discord.Forbidden as exc:
-                log.warning("cannot post in %s for debate %s: %s", debate.thread_id, debate.id, exc)
-                await self._tell_user(debate, T.SEND_FAILED_DM)
-                return None
-            except discord.HTTPException as exc:
-                if exc.status < 500 and exc.status != 429:
-                    log.warning("message for debate %s refused: %s", debate.id, exc)
-                    return None
-                log.warning("send failed for debate %s (attempt %d): %s", debate.id, attempt + 1, exc)
-                await asyncio.sleep(0.5 * 2**attempt)
-        await self._tell_user(debate, T.SEND_FAILED_DM)
-        return None
+        """Send to the debate's thread or DM (``Delivery.post``: retries, DM fallback)."""
+        return await self.delivery.post(debate, **kwargs)
 
     async def _thread_gone(self, debate: DebateRecord) -> None:
         if self.threads.pop(int(debate.thread_id or 0), None) is None:
@@ -690,16 +513,7 @@ class DebateCog(commands.GroupCog, group_name="debate", group_description=T.GROU
             await self.service.command(debate.id, "end", author="counterpoint")
         except DebateNotFound:
             return
-        await self._tell_user(debate, T.THREAD_GONE.format(id=debate.id))
-
-    async def _tell_user(self, debate: DebateRecord, text: str) -> None:
-        if debate.guild_id is None:
-            return  # the DM itself is what failed
-        try:
-            user = self.bot.get_user(int(debate.user_id)) or await self.bot.fetch_user(int(debate.user_id))
-            await user.send(text)
-        except (discord.HTTPException, ValueError) as exc:
-            log.info("could not tell user %s about debate %s: %s", debate.user_id, debate.id, exc)
+        await self.delivery.tell_user(debate, T.THREAD_GONE.format(id=debate.id))
 
     async def _safe_reply(self, message: discord.Message, text: str, **kwargs) -> None:
         try:
