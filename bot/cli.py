@@ -283,12 +283,10 @@ def cmd_restore(args, settings: Settings) -> int:
 
 
 def cmd_migrate_db(args, settings: Settings) -> int:
-    from .storage.postgres import copy_database, describe, store_for_url
+    from .storage.copy import copy_database, store_for_url, summary
 
     counts = asyncio.run(copy_database(args.source, args.target, force=args.force))
-    names = {"guild_settings": "guild settings"}
-    copied = ", ".join(f"{n} {names.get(t, t)}" for t, n in counts.items())
-    print(f"Copied {copied} from {describe(store_for_url(args.source))} to {describe(store_for_url(args.target))}")
+    print(f"Copied {summary(counts)} from {store_for_url(args.source).where} to {store_for_url(args.target).where}")
     return 0
 
 

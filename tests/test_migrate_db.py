@@ -17,6 +17,7 @@ import yaml
 from bot.cli import main
 from bot.domain.records import NewClass, NewDebate, TurnDraft
 from bot.service import DebateService
+from bot.storage.rows import TABLES as COLUMNS
 from bot.storage.sqlite import SQLiteStore
 from tests.test_storage import fresh_pg_database
 
@@ -107,6 +108,39 @@ async def _records(store) -> list:
 
 def _migrate(*args: str) -> int:
     return main(["migrate-db", *args])
+
+
+async def test_sqlite_to_sqlite_keeps_every_row_through_the_store_methods(tmp_path, mini_library, capsys):
+    """The copy tool knows no backend: two SQLite files go through the same count/read/write rows."""
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    await _seed(a, mini_library)
+    assert await asyncio.to_thread(_migrate, "--from", f"sqlite:{a}", "--to", f"sqlite:{b}") == 0
+    assert "Copied 2 guild settings, 2 classes, 3 debates, 5 participants, 11 turns" in capsys.readouterr().out
+    assert _rows(b) == _rows(a)
+    async with SQLiteStore(a) as one, SQLiteStore(b) as two:
+        assert await _records(two) == await _records(one)
+        rows = await two.read_rows()
+        counted = COLUMNS["turns"].index("counted")
+        assert {type(r[counted]) for r in rows["turns"]} == {bool}  # flags are bool on every backend
+        assert await two.count_rows() == {table: len(r) for table, r in rows.items()}
+    assert await asyncio.to_thread(_migrate, "--from", f"sqlite:{a}", "--to", f"sqlite:{b}") == 1  # not empty now
+    assert "not empty" in capsys.readouterr().err
+    assert (
+        await asyncio.to_thread(_migrate, "--from", f"sqlite:{tmp_path / 'none.sqlite3'}", "--to", f"sqlite:{b}") == 1
+    )
+    assert "no SQLite database" in capsys.readouterr().err
+
+
+async def test_a_failed_write_keeps_nothing(tmp_path, mini_library):
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    await _seed(a, mini_library)
+    async with SQLiteStore(a) as one:
+        data = await one.read_rows()
+    data["turns"].append(data["turns"][0])  # a duplicate id: the last insert fails
+    async with SQLiteStore(b) as two:
+        with pytest.raises(sqlite3.IntegrityError):
+            await two.write_rows(data, erase=False)
+        assert set((await two.count_rows()).values()) == {0}
 
 
 async def test_sqlite_to_postgres_to_sqlite_keeps_every_row(tmp_path, mini_library, pg_url, capsys):

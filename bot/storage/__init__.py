@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable, Store
 from .sqlite import SQLiteStore
@@ -16,6 +17,7 @@ __all__ = [
     "Store",
     "is_postgres_url",
     "open_store",
+    "redact",
 ]
 
 POSTGRES_SCHEMES = ("postgres://", "postgresql://")
@@ -23,6 +25,21 @@ POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 def is_postgres_url(url: str | None) -> bool:
     return bool(url) and url.startswith(POSTGRES_SCHEMES)
+
+
+def redact(dsn: str) -> str:
+    """The DSN without its password, for messages and logs."""
+    try:
+        parts = urlsplit(dsn)
+        if parts.password is None:
+            return dsn
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "postgresql://(unparsable URL)"
 
 
 def open_store(settings, *, read_only: bool = False) -> Store:

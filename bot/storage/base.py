@@ -74,3 +74,16 @@ class Store(Protocol):
     async def teacher_role(self, guild_id: str) -> str | None: ...
 
     async def set_teacher_role(self, guild_id: str, role_id: str | None) -> None: ...
+
+    # whole tables (counterpoint migrate-db, storage/copy.py); columns as in rows.TABLES, flags as bool
+    @property
+    def where(self) -> str:
+        """The database as a URL migrate-db accepts, with no password in it."""
+
+    async def count_rows(self) -> dict[str, int]: ...
+
+    async def read_rows(self) -> dict[str, list[tuple]]:
+        """Every row of every table, in insertion order, from one consistent snapshot."""
+
+    async def write_rows(self, data: dict[str, list[tuple]], *, erase: bool) -> None:
+        """Insert every row, ids kept, all or nothing; ``erase``: empty the tables first."""

@@ -9,7 +9,7 @@ The same ``Store`` as ``SQLiteStore`` with the same behaviour and records. Diffe
   debate's row is locked (``SELECT ... FOR UPDATE``) while its next turn numbers are taken;
 * ``backup()`` is not offered: use ``pg_dump`` (see docs/deployment.md).
 
-``copy_database()`` (``counterpoint migrate-db``) copies a whole log between SQLite and PostgreSQL, ids kept.
+``read_rows``/``write_rows``/``count_rows`` serve ``counterpoint migrate-db`` (storage/copy.py).
 """
 
 from __future__ import annotations
@@ -18,24 +18,24 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from importlib import resources
+from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from ..domain.errors import ClassNotFound, CounterpointError, DebateNotFound, JoinCodeTaken
+from ..domain.errors import ClassNotFound, DebateNotFound, JoinCodeTaken
 from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
-from . import is_postgres_url
+from . import is_postgres_url, redact
 from .base import DuplicateMessage, StorageUnavailable
 from .rows import (
     CLASS_COLS,
     DEBATE_COLS,
     DEBATE_FROM,
+    IDENTITY_TABLES,
     INSERT_CLASS,
     INSERT_DEBATE,
     INSERT_PARTICIPANT,
+    TABLES,
     TURN_COLS,
     TURN_FIELDS,
     class_args,
@@ -47,10 +47,11 @@ from .rows import (
     turn_fields,
     turn_record,
 )
-from .sqlite import SQLiteStore, schema_problem
+from .schema import load_migrations, schema_problem
 
 log = logging.getLogger(__name__)
 
+_ORDER = {"guild_settings": "guild_id", "classes": "id", "debates": "id", "participants": "seq", "turns": "id"}
 MIGRATION_LOCK = 0x436F756E74  # pg_advisory_lock key of "apply migrations" (advisory locks are per database)
 
 # what a database that cannot be reached or written looks like: the write was not kept, it can be sent again
@@ -67,33 +68,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
-def redact(dsn: str) -> str:
-    """The DSN without its password, for messages and logs."""
-    try:
-        parts = urlsplit(dsn)
-        if parts.password is None:
-            return dsn
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "postgresql://(unparsable URL)"
-
-
 def pg_migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every file in pg_migrations/, in order."""
-    out = []
-    for entry in resources.files(__package__).joinpath("pg_migrations").iterdir():
-        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
-        if m:
-            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    out.sort()
-    versions = [v for v, _, _ in out]
-    if versions != list(range(1, len(out) + 1)):
-        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps; found {versions}")
-    return out
+    return load_migrations("pg_migrations")
 
 
 def _pg(sql: str) -> str:
@@ -450,6 +427,41 @@ class PostgresStore:
                     problems.append(f"the id sequence of {table} is behind its ids")
         return "; ".join(problems) or "ok"
 
+    # ------------------------------------------------------------------ whole tables (migrate-db)
+    @property
+    def where(self) -> str:
+        """The database as a URL ``counterpoint migrate-db`` accepts, without its password."""
+        return redact(self.dsn)
+
+    async def count_rows(self) -> dict[str, int]:
+        """The number of rows of every table."""
+        async with self._conn() as conn:
+            return {table: await conn.fetchval(f"SELECT COUNT(*) FROM {table}") for table in TABLES}
+
+    async def read_rows(self) -> dict[str, list[tuple]]:
+        """Every row of every table (columns as in rows.TABLES), in insertion order, from one snapshot."""
+        async with self._conn() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            out = {}
+            for table, cols in TABLES.items():
+                rows = await conn.fetch(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {_ORDER[table]}")
+                out[table] = [tuple(r) for r in rows]
+            return out
+
+    async def write_rows(self, data: dict[str, list[tuple]], *, erase: bool) -> None:
+        """Insert every row, ids kept, in one transaction (all or nothing); ``erase``: empty the tables first.
+        Each id sequence then continues after the copied ids."""
+        async with self._tx() as conn:
+            if erase:
+                await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+            for table, cols in TABLES.items():
+                if data[table]:
+                    await conn.copy_records_to_table(table, records=data[table], columns=list(cols))
+            for table in IDENTITY_TABLES:
+                await conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+                    f" FROM {table}"
+                )
+
 
 async def _schema_version(conn: asyncpg.Connection) -> int:
     """The one row of schema_version; 0 for a database Counterpoint never opened."""
@@ -459,149 +471,3 @@ async def _schema_version(conn: asyncpg.Connection) -> int:
 
 
 _INSERT_TURN = _pg(f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES ({','.join('?' * 18)})")
-
-
-# ---------------------------------------------------------------------- copying a whole log (migrate-db)
-# Every table and column, parents first. Values are compared and copied as they are (times and JSON are text
-# in both backends); only the two flags differ in type (SQLite 0/1, PostgreSQL boolean).
-TABLES: dict[str, tuple[str, ...]] = {
-    "guild_settings": ("guild_id", "teacher_role_id"),
-    "classes": (
-        "id", "guild_id", "channel_id", "name", "topic_id", "side_policy", "rounds", "turn_seconds", "deadline",
-        "team", "join_code", "teacher_id", "status", "created_at", "closed_at",
-    ),
-    "debates": (
-        "id", "topic_id", "topic_hash", "user_side", "bot_side", "seed", "rebuttal_rounds", "status", "platform",
-        "guild_id", "channel_id", "thread_id", "state", "created_at", "updated_at", "finished_at", "turn_seconds",
-        "deadline", "class_id",
-    ),
-    "participants": ("debate_id", "user_id", "display_name", "role", "side"),
-    "turns": (
-        "id", "debate_id", "number", "phase", "round", "speaker", "author", "text", "kind", "counted", "claims",
-        "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id", "moves",
-    ),
-}  # fmt: skip
-FLAGS = {"classes": "team", "turns": "counted"}
-PG_ORDER = {"guild_settings": "guild_id", "classes": "id", "debates": "id", "participants": "seq", "turns": "id"}
-IDENTITY_TABLES = ("classes", "debates", "turns")
-
-
-def _flags(table: str, rows: list[tuple], to: Callable) -> list[tuple]:
-    col = FLAGS.get(table)
-    if col is None:
-        return rows
-    i = TABLES[table].index(col)
-    return [(*r[:i], to(r[i]), *r[i + 1 :]) for r in rows]
-
-
-def store_for_url(url: str) -> SQLiteStore | PostgresStore:
-    """``sqlite:PATH`` (also ``sqlite:///abs/path``) or ``postgresql://...``."""
-    if is_postgres_url(url):
-        return PostgresStore(url)
-    if url.startswith("sqlite:"):
-        path = url.removeprefix("sqlite:")
-        if path.startswith("//"):  # sqlite:///abs/path, sqlite://rel/path
-            path = path[2:]
-        if not path:
-            raise ValueError("sqlite: needs a path, e.g. sqlite:/data/counterpoint.sqlite3")
-        return SQLiteStore(Path(path).expanduser())
-    raise ValueError(f"a database is sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME, got {redact(url)!r}")
-
-
-def describe(store: SQLiteStore | PostgresStore) -> str:
-    return f"sqlite:{store.path}" if isinstance(store, SQLiteStore) else redact(store.dsn)
-
-
-async def table_counts(store: SQLiteStore | PostgresStore) -> dict[str, int]:
-    out = {}
-    for table in TABLES:
-        if isinstance(store, SQLiteStore):
-            async with store.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-                out[table] = (await cur.fetchone())[0]
-        else:
-            async with store._conn() as conn:
-                out[table] = await conn.fetchval(f"SELECT COUNT(*) FROM {table}")
-    return out
-
-
-async def read_all(store: SQLiteStore | PostgresStore) -> dict[str, list[tuple]]:
-    """Every row of every table, in insertion order, from one consistent snapshot; flags as bool."""
-    out: dict[str, list[tuple]] = {}
-    if isinstance(store, SQLiteStore):
-        await store.db.execute("BEGIN")  # a read transaction: one snapshot of the WAL
-        try:
-            for table, cols in TABLES.items():
-                async with store.db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid") as cur:
-                    rows = [tuple(r) for r in await cur.fetchall()]
-                out[table] = _flags(table, rows, bool)
-        finally:
-            await store.db.execute("COMMIT")
-        return out
-    async with store._conn() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        for table, cols in TABLES.items():
-            rows = await conn.fetch(f"SELECT {', '.join(cols)} FROM {table} ORDER BY {PG_ORDER[table]}")
-            out[table] = [tuple(r) for r in rows]
-    return out
-
-
-async def write_all(store: SQLiteStore | PostgresStore, data: dict[str, list[tuple]], *, erase: bool) -> None:
-    """Insert every row, ids kept, in one transaction (all or nothing); ``erase``: empty the tables first."""
-    if isinstance(store, SQLiteStore):
-        db = store.db
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            if erase:
-                for table in reversed(TABLES):
-                    await db.execute(f"DELETE FROM {table}")
-            for table, cols in TABLES.items():
-                marks = ", ".join("?" * len(cols))
-                rows = _flags(table, data[table], int)
-                await db.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})", rows)
-            await db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await db.execute("ROLLBACK")
-            raise
-        return
-    async with store._tx() as conn:
-        if erase:
-            await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-        for table, cols in TABLES.items():
-            if data[table]:
-                await conn.copy_records_to_table(table, records=data[table], columns=list(cols))
-        for table in IDENTITY_TABLES:  # the next id after the copied ones
-            await conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
-            )
-
-
-async def copy_database(source_url: str, target_url: str, *, force: bool = False) -> dict[str, int]:
-    """Copy classes, guild settings, debates, participants and turns from one database to another, ids kept.
-
-    Both are brought to the latest schema first. A target that holds anything is refused unless ``force``,
-    which replaces its content. Returns the number of rows copied per table.
-    """
-    source, target = store_for_url(source_url), store_for_url(target_url)
-    if describe(source) == describe(target):
-        raise ValueError("--from and --to are the same database")
-    if isinstance(source, SQLiteStore) and not Path(source.path).is_file():
-        raise CounterpointError(f"no SQLite database at {source.path}")
-    async with source, target:
-        existing = await table_counts(target)
-        if any(existing.values()) and not force:
-            raise CounterpointError(
-                f"{describe(target)} is not empty ({_summary(existing)}); nothing copied. "
-                "Use --force to replace its content."
-            )
-        data = await read_all(source)
-        await write_all(target, data, erase=any(existing.values()))
-        copied = await table_counts(target)
-    expected = {table: len(rows) for table, rows in data.items()}
-    if copied != expected:  # cannot happen short of a concurrent writer on the target
-        raise CounterpointError(f"the copy is incomplete: read {_summary(expected)}, target has {_summary(copied)}")
-    return copied
-
-
-def _summary(counts: dict[str, int]) -> str:
-    names = {"guild_settings": "guild settings"}
-    return ", ".join(f"{n} {names.get(t, t)}" for t, n in counts.items())

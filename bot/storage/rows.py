@@ -179,3 +179,36 @@ def class_args(new: NewClass, ts: str) -> tuple:
 
 def class_record(r) -> ClassRecord:
     return ClassRecord(*r[:9], bool(r[9]), *r[10:])
+
+
+# ---------------------------------------------------------------------- whole tables (counterpoint migrate-db)
+# Every table and column, parents first. Values are read and written as they are (times and JSON are text in
+# both backends); only the two flags differ in type (SQLite 0/1, PostgreSQL boolean): rows carry them as bool.
+TABLES: dict[str, tuple[str, ...]] = {
+    "guild_settings": ("guild_id", "teacher_role_id"),
+    "classes": (
+        "id", "guild_id", "channel_id", "name", "topic_id", "side_policy", "rounds", "turn_seconds", "deadline",
+        "team", "join_code", "teacher_id", "status", "created_at", "closed_at",
+    ),
+    "debates": (
+        "id", "topic_id", "topic_hash", "user_side", "bot_side", "seed", "rebuttal_rounds", "status", "platform",
+        "guild_id", "channel_id", "thread_id", "state", "created_at", "updated_at", "finished_at", "turn_seconds",
+        "deadline", "class_id",
+    ),
+    "participants": ("debate_id", "user_id", "display_name", "role", "side"),
+    "turns": (
+        "id", "debate_id", "number", "phase", "round", "speaker", "author", "text", "kind", "counted", "claims",
+        "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id", "moves",
+    ),
+}  # fmt: skip
+FLAGS = {"classes": "team", "turns": "counted"}
+IDENTITY_TABLES = ("classes", "debates", "turns")  # tables whose ids a copy keeps, and the next id follows
+
+
+def with_flags(table: str, rows: list[tuple], to) -> list[tuple]:
+    """The rows with the table's flag column passed through ``to`` (``bool`` reading SQLite, ``int`` writing)."""
+    col = FLAGS.get(table)
+    if col is None:
+        return rows
+    i = TABLES[table].index(col)
+    return [(*r[:i], to(r[i]), *r[i + 1 :]) for r in rows]

@@ -7,9 +7,7 @@ import contextlib
 import functools
 import json
 import os
-import re
 import sqlite3
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +23,7 @@ from .rows import (
     INSERT_CLASS,
     INSERT_DEBATE,
     INSERT_PARTICIPANT,
+    TABLES,
     TURN_COLS,
     TURN_FIELDS,
     class_args,
@@ -35,7 +34,9 @@ from .rows import (
     now,
     turn_fields,
     turn_record,
+    with_flags,
 )
+from .schema import load_migrations, schema_problem
 
 FOLD = "cp_casefold"  # the case folding of the web index's name search
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
@@ -65,35 +66,11 @@ def _serialised(method):
 
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every file in migrations/, in order."""
-    out = []
-    for entry in resources.files(__package__).joinpath("migrations").iterdir():
-        m = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
-        if m:
-            out.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    out.sort()
-    versions = [v for v, _, _ in out]
-    if versions != list(range(1, len(out) + 1)):
-        raise RuntimeError(f"migrations must be numbered 0001, 0002, ... without gaps; found {versions}")
-    return out
+    return load_migrations("migrations")
 
 
 _DAMAGED = ("file is not a database", "malformed", "disk i/o error", "corrupt")
 _NO_ACCESS = ("unable to open", "readonly", "read-only", "permission", "access permission")
-
-
-def schema_problem(where: str, current: int, known: int) -> DatabaseProblem:
-    if current > known:
-        return DatabaseProblem(
-            where,
-            f"schema version {current}, newer than this Counterpoint knows ({known})",
-            "upgrade Counterpoint (pip install -U counterpoint) to use it",
-        )
-    return DatabaseProblem(
-        where,
-        f"schema version {current}, older than this Counterpoint ({known})",
-        "the viewer only reads it: upgrade it once with `counterpoint transcripts list` (or by starting the bot), "
-        "then start the viewer again",
-    )
 
 
 def database_problem(path: str, exc: BaseException) -> DatabaseProblem | None:
@@ -431,6 +408,52 @@ class SQLiteStore:
     async def integrity_check(self) -> str:
         async with self.db.execute("PRAGMA integrity_check") as cur:
             return (await cur.fetchone())[0]
+
+    # ------------------------------------------------------------------ whole tables (migrate-db)
+    @property
+    def where(self) -> str:
+        """The database as a URL ``counterpoint migrate-db`` accepts."""
+        return f"sqlite:{self.path}"
+
+    async def count_rows(self) -> dict[str, int]:
+        """The number of rows of every table."""
+        out = {}
+        for table in TABLES:
+            async with self.db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
+                out[table] = (await cur.fetchone())[0]
+        return out
+
+    @_serialised
+    async def read_rows(self) -> dict[str, list[tuple]]:
+        """Every row of every table (columns as in rows.TABLES), in insertion order, from one snapshot."""
+        out: dict[str, list[tuple]] = {}
+        await self.db.execute("BEGIN")  # a read transaction: one snapshot of the WAL
+        try:
+            for table, cols in TABLES.items():
+                async with self.db.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid") as cur:
+                    out[table] = with_flags(table, [tuple(r) for r in await cur.fetchall()], bool)
+        finally:
+            await self.db.execute("COMMIT")
+        return out
+
+    @_serialised
+    async def write_rows(self, data: dict[str, list[tuple]], *, erase: bool) -> None:
+        """Insert every row, ids kept, in one transaction (all or nothing); ``erase``: empty the tables first."""
+        db = self.db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if erase:
+                for table in reversed(TABLES):
+                    await db.execute(f"DELETE FROM {table}")
+            for table, cols in TABLES.items():
+                marks = ", ".join("?" * len(cols))
+                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks})"
+                await db.executemany(sql, with_flags(table, data[table], int))
+            await db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await db.execute("ROLLBACK")
+            raise
 
 
 def _casefold(text: str | None) -> str | None:
