@@ -6,7 +6,6 @@ the debate a Discord event belongs to, checks who may do what, and shows the res
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import time
@@ -20,6 +19,7 @@ from discord.ext import commands
 from ..domain.access import Viewer
 from ..domain.errors import DebateFinished, DebateNotFound, DuplicateMessage, NotParticipant, StorageUnavailable
 from ..domain.records import ClassRecord, DebateRecord
+from ..keyed import KeyedLocks
 from ..service import Outcome
 from . import render
 from . import texts as T
@@ -64,7 +64,7 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
         self.threads: dict[int, int] = {}  # thread or DM channel id -> active debate id
         self.timers = TurnTimers(lambda debate, **kw: self.post(debate, **kw), self.forfeit, bot.errors)
         self.delivery = Delivery(bot, self.service, on_gone=self._thread_gone)
-        self._start_locks: dict[int, asyncio.Lock] = {}
+        self._start_locks = KeyedLocks()  # one per user: two quick /debate start must not open two debates
         self._last_turn: dict[int, float] = {}  # user id -> monotonic time of the last accepted turn
         self._flood_noticed: set[int] = set()  # users told about the cooldown in the current flood
         self._dm_hinted: set[int] = set()
@@ -156,7 +156,7 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
         For a class debate the thread is a private one in the class's channel (a DM when threads are not
         allowed there), and the debate is counted in the class."""
         user = interaction.user
-        lock = self._start_locks.setdefault(user.id, asyncio.Lock())
+        lock = self._start_locks[user.id]
         seconds = (klass.turn_seconds if klass else None) or (minutes * 60 if minutes else None)
         async with lock:  # two quick starts by one user must not open two debates
             existing = await self._existing(interaction, klass)
