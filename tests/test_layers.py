@@ -47,3 +47,16 @@ def test_relative_imports_are_resolved():
     """The checker itself: `from ..service import X` in bot/discordbot is read as bot.service."""
     probe = BOT / "discordbot" / "cog.py"
     assert "bot.service" in imports(probe)
+
+
+def test_the_discord_modules_import_no_circle():
+    """client.py builds the cogs; the cogs, buttons and delivery import neither the client nor each other's cogs
+    (they see the bot as host.Host and the debate cog as host.Debates), not even for type hints."""
+    cogs = {"bot.discordbot.client", "bot.discordbot.cog", "bot.discordbot.classes"}
+    for path in sorted((BOT / "discordbot").glob("*.py")):
+        if path.name == "client.py":
+            continue
+        mine = f"bot.discordbot.{path.stem}"
+        bad = {m for m in imports(path) if m in cogs - {mine}}
+        assert not bad, f"{path.name} imports {sorted(bad)}"
+    assert {"bot.discordbot.cog", "bot.discordbot.classes"} <= imports(BOT / "discordbot" / "client.py")

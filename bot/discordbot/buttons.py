@@ -1,23 +1,17 @@
 """The persistent buttons of a debate: a side to argue, and "More evidence" under a shortened reply.
 
 Everything a button needs is in its custom id, so it works after a restart; it reaches the debate cog by
-name (``DEBATE_COG``), not by import, so this module imports neither the cog nor the client.
+name (``DEBATE_COG``, see host.py), not by import, so this module imports neither the cog nor the client.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import discord
 
 from . import render
 from . import texts as T
 from .errors import routed
-
-if TYPE_CHECKING:
-    from .cog import DebateCog
-
-DEBATE_COG = "DebateCog"  # the debate cog's name (the cog class passes it as name=)
+from .host import DEBATE_COG, Debates
 
 
 class SideButton(
@@ -63,7 +57,7 @@ class SideButton(
 
     @routed
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: DebateCog = interaction.client.get_cog(DEBATE_COG)  # type: ignore[assignment]
+        cog: Debates = interaction.client.get_cog(DEBATE_COG)  # type: ignore[assignment]
         if interaction.user.id != self.user_id:
             await interaction.response.send_message(T.NOT_YOUR_BUTTON, ephemeral=True)
             return
@@ -96,7 +90,7 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:more:(
 
     @routed
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: DebateCog = interaction.client.get_cog(DEBATE_COG)  # type: ignore[assignment]
+        cog: Debates = interaction.client.get_cog(DEBATE_COG)  # type: ignore[assignment]
         turn = await cog.service.bot_turn(self.debate_id, self.turn)
         if turn is None:
             await interaction.response.send_message(T.MORE_GONE, ephemeral=True)

@@ -22,10 +22,10 @@ from . import render
 from . import texts as T
 from .buttons import SideButton
 from .errors import UserFacingError, routed
+from .host import DEBATE_COG
 
 if TYPE_CHECKING:
-    from .client import CounterpointBot
-    from .cog import DebateCog
+    from .host import Debates, Host
 
 log = logging.getLogger(__name__)
 POLICIES = {
@@ -60,7 +60,7 @@ class JoinButton(discord.ui.DynamicItem[discord.ui.Button], template=r"cp:join:(
 
 @app_commands.guild_only()  # on the group, so Discord does not offer /class in DMs at all
 class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_GROUP):
-    def __init__(self, bot: CounterpointBot):
+    def __init__(self, bot: Host):
         self.bot = bot
         self.service = bot.service
         super().__init__()
@@ -72,8 +72,8 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         self.deadlines.cancel()
 
     @property
-    def debates(self) -> DebateCog:
-        return self.bot.get_cog("DebateCog")  # type: ignore[return-value]
+    def debates(self) -> Debates:
+        return self.bot.get_cog(DEBATE_COG)  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ checks
     async def _require_teacher(self, interaction: discord.Interaction) -> None:

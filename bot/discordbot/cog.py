@@ -23,13 +23,14 @@ from ..keyed import KeyedLocks
 from ..service import Outcome
 from . import render
 from . import texts as T
-from .buttons import DEBATE_COG, SideButton
+from .buttons import SideButton
 from .delivery import Delivery
 from .errors import UserFacingError
+from .host import DEBATE_COG
 from .timers import TurnTimers
 
 if TYPE_CHECKING:
-    from .client import CounterpointBot
+    from .host import Host
 
 log = logging.getLogger(__name__)
 PLATFORM = "discord"
@@ -58,7 +59,7 @@ def _dm_link(dm_id: int, first: discord.Message | None) -> str:
 
 
 class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_description=T.GROUP):
-    def __init__(self, bot: CounterpointBot):
+    def __init__(self, bot: Host):
         self.bot = bot
         self.service = bot.service
         self.threads: dict[int, int] = {}  # thread or DM channel id -> active debate id

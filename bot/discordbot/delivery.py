@@ -24,7 +24,7 @@ from .buttons import MoreButton
 
 if TYPE_CHECKING:
     from ..service import DebateService
-    from .client import CounterpointBot
+    from .host import Host
 
 log = logging.getLogger(__name__)
 SEND_ATTEMPTS = 3
@@ -32,9 +32,7 @@ MAP_FILE = "argument-map.png"
 
 
 class Delivery:
-    def __init__(
-        self, bot: CounterpointBot, service: DebateService, on_gone: Callable[[DebateRecord], Awaitable[None]]
-    ):
+    def __init__(self, bot: Host, service: DebateService, on_gone: Callable[[DebateRecord], Awaitable[None]]):
         self.bot, self.service, self._on_gone = bot, service, on_gone
         self._drawing = asyncio.Semaphore(1)  # one picture at a time: drawing threads must not starve the replies
 
