@@ -322,13 +322,14 @@ def cmd_serve(args, settings: Settings) -> int:
                     return 1
                 stop = asyncio.Event()
                 loop = asyncio.get_running_loop()
-                for sig in (signal.SIGTERM, signal.SIGHUP):
+                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C too: a clean stop, not a cancel
                     with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
                         loop.add_signal_handler(sig, stop.set)
                 print(f"Serving transcripts (read-only) on http://{host}:{port}/ (Ctrl-C to stop).", file=sys.stderr)
                 print("Admin link (sees every debate; keep it private):", file=sys.stderr)
                 print(signer.url("all", settings.link_ttl), flush=True)
                 await stop.wait()
+                print("\nStopped.", file=sys.stderr)
             finally:
                 await runner.cleanup()
         return 0

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import signal
+import subprocess
 import time
 import zipfile
 from types import SimpleNamespace
@@ -352,7 +353,13 @@ def test_serve_stops_on_ctrl_c(tmp_path):
         assert secret.stat().st_mode & 0o777 == 0o600
         assert LinkSigner(secret.read_bytes(), "http://x").verify(link.split("t=")[1]) == "all"
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 0
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"serve did not stop on SIGINT; stderr: {proc.communicate()[1]}") from None
+        assert code == 0
+        assert "Stopped." in proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
