@@ -144,3 +144,16 @@ def test_a_source_is_cited_by_its_words_side_by_side_and_its_year(matcher):
     assert "gregory-2009" not in cited("in closing, the terror came from a system of quotas, not one mind")
     assert cited("as Getty and Naumov 1999 show") == ("getty-naumov-1999",)
     assert cited("khlevniuk 2015 says so") == ("khlevniuk-2015",)
+
+
+def test_a_topic_without_cues_is_recognised_from_its_spoken_forms(mini_library):
+    """A teacher's first file has few cues: the claim's spoken forms (required) are indexed like its prose."""
+    from dataclasses import replace
+
+    topic = mini_library.get("school-uniforms")
+    bare = replace(topic, claims=tuple(replace(c, cues=()) for c in topic.claims))
+    claims = list(bare.claims)
+    i = next(n for n, c in enumerate(claims) if c.id == "expression")
+    claims[i] = replace(claims[i], spoken=replace(claims[i].spoken, phrase="the dress rules at school"))
+    matcher = Matcher(replace(bare, claims=tuple(claims)))
+    assert matcher.match("honestly the dress rules are the real problem", top=1).claims == ("expression",)

@@ -32,7 +32,7 @@ from .text import NEGATIONS, STOPWORDS, fold, folded_words, stem, words
 from .topic import Topic
 
 FIELD_WEIGHTS = {"cue": 3.0, "title": 2.0, "argument": 1.0, "evidence": 1.0, "counter": 0.5}
-K1, B = 1.2, 0.5
+K1, B = 1.5, 0.75
 # Thresholds are in units of the topic's largest IDF, so they carry over from a 4-claim topic
 # to a 2,000-claim one: a message must match about 1.4 maximally specific terms to make a claim.
 CLAIM_THRESHOLD = 1.4  # minimum top score for a message to count as making a claim
@@ -319,6 +319,9 @@ class Matcher:
             for cue in claim.cues:
                 add(cue, "cue")
             add(claim.title, "title")
+            if claim.spoken is not None:  # the claim said as a clause and as a phrase: the teacher's own words
+                add(claim.spoken.clause, "argument")
+                add(claim.spoken.phrase, "argument")
             for arg in claim.arguments:
                 add(arg.text, "argument")
                 for ev in arg.evidence:
