@@ -53,14 +53,19 @@ NEGATIONS = frozenset(
 )
 
 
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents and invisible characters, unify apostrophes."""
+    if text.isascii():  # most text: no normalisation, accents or invisible characters to deal with
+        return _INNER_APOSTROPHE.sub("", text.replace("`", "'").lower())
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     # "stalin's" -> "stalin", "didn't" -> "didnt": drop apostrophes inside words
-    return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text)
+    return _INNER_APOSTROPHE.sub("", text)
 
 
 def words(text: str) -> list[str]:
