@@ -184,3 +184,12 @@ def test_folding_ascii_takes_the_fast_path_and_gives_the_same_text():
     same()
     assert fold("Stalin's `NKVD` DIDN'T") == "stalins 'nkvd' didnt"
     assert fold("Ézhov\u200b’s") == "ezhovs"  # the Unicode path still strips accents and invisibles
+
+
+def test_the_top_k_are_the_k_best_scores_in_order_ties_by_claim_order(matcher):
+    """match() takes its top claims from a heap; they must be exactly the head of a full sort."""
+    for m in load_set("chat_eval.yaml")[:60]:
+        scores = matcher._score(list(matcher.tokens(m["text"]).content))
+        full = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        for k in (1, 5, 10):
+            assert matcher.match(m["text"], top=k).claims == tuple(matcher.claim_ids[i] for i in full[:k])

@@ -17,6 +17,7 @@ How it decides (see the README, "How the matcher chooses"):
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -447,14 +448,16 @@ class Matcher:
         tok = self.tokens(text)
         content = list(tok.content)
         scores = self._score(content)
-        ranked = sorted(((s, i) for i, s in enumerate(scores) if s > 0), key=lambda x: (-x[0], x[1]))
+        # the three best (a verdict names at most three claims): a heap, not a sort of every claim
+        ranked = heapq.nsmallest(3, ((-s, i) for i, s in enumerate(scores) if s > 0))
+        ranked = [(-neg, i) for neg, i in ranked]
         attacks = any(w in NEGATIONS for w in tok.corrected) or " but " in f" {tok.folded} "
         sources = self._cited_sources(content)
 
         kind = self._kind(tok.folded, list(tok.stems))
         best = ranked[0][0] if ranked else 0.0
         if top is not None:  # retrieval mode: the K best whatever their score
-            chosen = sorted(((sc, i) for i, sc in enumerate(scores)), key=lambda x: (-x[0], x[1]))[:top]
+            chosen = [(-neg, i) for neg, i in heapq.nsmallest(top, ((-sc, i) for i, sc in enumerate(scores)))]
         elif kind in ("injection", "denial") or best < self.threshold or (kind and best < self.strong):
             chosen = []
         else:
