@@ -283,10 +283,10 @@ def cmd_restore(args, settings: Settings) -> int:
 
 
 def cmd_migrate_db(args, settings: Settings) -> int:
-    from .storage.copy import copy_database, store_for_url, summary
+    from .storage.copy import copy_database, summary
 
-    counts = asyncio.run(copy_database(args.source, args.target, force=args.force))
-    print(f"Copied {summary(counts)} from {store_for_url(args.source).where} to {store_for_url(args.target).where}")
+    copied = asyncio.run(copy_database(args.source, args.target, force=args.force))
+    print(f"Copied {summary(copied.counts)} from {copied.source} to {copied.target}")
     return 0
 
 

@@ -159,27 +159,16 @@ def test_a_topic_without_cues_is_recognised_from_its_spoken_forms(mini_library):
     assert matcher.match("honestly the dress rules are the real problem", top=1).claims == ("expression",)
 
 
-def _fold_unicode_path(text: str) -> str:
-    """fold() without its ASCII fast path: the full Unicode normalisation."""
-    import re
-    import unicodedata
-
-    from bot.domain import text as t
-
-    text = unicodedata.normalize("NFKC", text).translate(t._INVISIBLE)
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
-    return re.sub(r"(?<=[a-z])'(?=[a-z])", "", text)
-
-
 def test_folding_ascii_takes_the_fast_path_and_gives_the_same_text():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
+    from bot.domain.text import fold_unicode
+
     @settings(max_examples=400, deadline=None, derandomize=True)
     @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
     def same(text):
-        assert fold(text) == _fold_unicode_path(text)
+        assert fold(text) == fold_unicode(text)
 
     same()
     assert fold("Stalin's `NKVD` DIDN'T") == "stalins 'nkvd' didnt"

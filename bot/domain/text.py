@@ -60,6 +60,11 @@ def fold(text: str) -> str:
     """Lowercase, strip accents and invisible characters, unify apostrophes."""
     if text.isascii():  # most text: no normalisation, accents or invisible characters to deal with
         return _INNER_APOSTROPHE.sub("", text.replace("`", "'").lower())
+    return fold_unicode(text)
+
+
+def fold_unicode(text: str) -> str:
+    """fold() for any text: NFKC, invisibles out, casefold, accents stripped (the ASCII fast path's reference)."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = unicodedata.normalize("NFKD", text.casefold())

@@ -6,6 +6,7 @@ works the same whichever two stores it is given and knows nothing of their conne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import CounterpointError
@@ -36,11 +37,18 @@ def store_for_url(url: str, *, must_exist: bool = False) -> Store:
     raise ValueError(f"a database is sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/NAME, got {redact(url)!r}")
 
 
-async def copy_database(source_url: str, target_url: str, *, force: bool = False) -> dict[str, int]:
+@dataclass(frozen=True, slots=True)
+class Copied:
+    counts: dict[str, int]  # rows copied per table
+    source: str  # the databases, as migrate-db names them (no password)
+    target: str
+
+
+async def copy_database(source_url: str, target_url: str, *, force: bool = False) -> Copied:
     """Copy classes, guild settings, debates, participants and turns from one database to another, ids kept.
 
     Both are brought to the latest schema first. A target that holds anything is refused unless ``force``,
-    which replaces its content. Returns the number of rows copied per table.
+    which replaces its content. Returns the number of rows copied per table, and where from and to.
     """
     source, target = store_for_url(source_url, must_exist=True), store_for_url(target_url)
     if source.where == target.where:
@@ -58,7 +66,7 @@ async def copy_database(source_url: str, target_url: str, *, force: bool = False
     expected = {table: len(rows) for table, rows in data.items()}
     if copied != expected:  # cannot happen short of a concurrent writer on the target
         raise CounterpointError(f"the copy is incomplete: read {summary(expected)}, target has {summary(copied)}")
-    return copied
+    return Copied(copied, source.where, target.where)
 
 
 def summary(counts: dict[str, int]) -> str:
