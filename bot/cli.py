@@ -16,12 +16,13 @@ from . import __version__
 from .domain.errors import CounterpointError, DebateNotFound, TopicError
 from .domain.matcher import Matcher
 from .domain.moves import Context
+from .domain.recognition import check_recognition
 from .export import FORMATS
 from .settings import Settings, SettingsError, default_config_path
 from .storage import Store, is_postgres_url, open_store
 from .storage.sqlite import SQLiteStore
 from .textsafe import printable
-from .topic_files import TopicLibrary, load_topic_file
+from .topic_files import TopicLibrary, load_topic_file, starter_topic_text
 
 log = logging.getLogger("counterpoint")
 
@@ -55,6 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check topic files; exit 1 listing every problem as FILE: field: problem")
     v.add_argument("paths", nargs="*", help="topic files or directories (default: the topics directory)")
+
+    tp = sub.add_parser("topic", help="write a starter topic file, or check what the bot recognises in one")
+    tpsub = tp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    tn = tpsub.add_parser(
+        "new",
+        help="write a commented starter topic file to PATH (valid as it is; see docs/topic-format.md)",
+    )
+    tn.add_argument("path")
+    tn.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    tc = tpsub.add_parser(
+        "check",
+        help="validate a topic file and report which claims the bot will recognise, confuse or miss",
+    )
+    tc.add_argument("path")
 
     c = sub.add_parser("classify", help='the matcher alone: JSON lines {"text": ...} in, one JSON verdict per line out')
     c.add_argument("--topic", help="topic id (default: the first topic)")
@@ -130,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         "debate": cmd_debate,
         "topics": cmd_topics,
         "validate": cmd_validate,
+        "topic": cmd_topic,
         "classify": cmd_classify,
         "transcripts": cmd_transcripts,
         "resume": cmd_resume,
@@ -397,6 +413,31 @@ def cmd_validate(args, settings: Settings) -> int:
             continue
         print(printable(f"{path}: ok ({topic.id}: {len(topic.claims)} claims, {len(topic.sources)} sources)"))
     return 1 if bad else 0
+
+
+def cmd_topic(args, settings: Settings) -> int:
+    path = Path(args.path)
+    if args.action == "new":
+        if path.exists() and not args.force:
+            print(f"counterpoint: {path} exists; choose another path or add --force to replace it", file=sys.stderr)
+            return 1
+        try:
+            path.write_text(starter_topic_text(), encoding="utf-8")
+        except OSError as exc:
+            print(f"counterpoint: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"Wrote a starter topic to {path}. Edit it, then run `counterpoint topic check {path}`.")
+        return 0
+    try:
+        topic = load_topic_file(path)
+    except TopicError as exc:
+        for problem in exc.problems:
+            print(printable(str(problem)))
+        return 1
+    report = check_recognition(topic, Matcher(topic))
+    for line in report.lines():
+        print(printable(line))
+    return 0
 
 
 def cmd_classify(args, settings: Settings) -> int:

@@ -18,17 +18,24 @@ FORMATS = ("md", "json", "csv", "html")
 
 
 def export(
-    fmt: str, topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+    fmt: str,
+    topic: Topic,
+    debate: DebateRecord,
+    turns: list[TurnRecord],
+    card: Scorecard,
+    debug: bool = False,
+    *,
+    version: str = "",
 ) -> str:
     """A transcript in a format. ``debug``: the matcher's scores in the turn annotations of the Markdown and
-    HTML (the JSON and CSV always carry them, as data)."""
+    HTML (the JSON and CSV always carry them, as data). ``version``: an uploaded topic's version label."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     if fmt == "md":
-        return to_markdown(topic, debate, turns, card, debug)
+        return to_markdown(topic, debate, turns, card, debug, version=version)
     if fmt == "html":
-        return to_html(topic, debate, turns, card, debug)
-    return {"json": to_json, "csv": to_csv}[fmt](topic, debate, turns, card)
+        return to_html(topic, debate, turns, card, debug, version=version)
+    return {"json": to_json, "csv": to_csv}[fmt](topic, debate, turns, card, version=version)
 
 
 def _speaker(debate: DebateRecord, turn: TurnRecord) -> str:
@@ -54,12 +61,18 @@ def _detected(topic: Topic, turn: TurnRecord, debug: bool = False) -> str:
     return ", ".join(turn.lines)
 
 
-def header(topic: Topic, debate: DebateRecord) -> list[tuple[str, str]]:
+def topic_line(debate: DebateRecord, version: str = "") -> str:
+    """Which topic file the debate used: "homework-debate, uploaded by a teacher (version 2, uploaded ...)"."""
+    return f"{debate.topic_id}, uploaded by a teacher ({version})" if version else f"{debate.topic_id}, built in"
+
+
+def header(topic: Topic, debate: DebateRecord, version: str = "") -> list[tuple[str, str]]:
     return [
         ("Debate", str(debate.id)),
         ("Motion", topic.motion),
         (debate.user_name or "User", topic.side_name(debate.user_side)),
         ("Counterpoint", topic.side_name(debate.bot_side)),
+        ("Topic", topic_line(debate, version)),
         ("Status", debate.status),
         ("Seed", str(debate.seed)),
         ("Started", debate.created_at),
@@ -67,10 +80,16 @@ def header(topic: Topic, debate: DebateRecord) -> list[tuple[str, str]]:
 
 
 def to_markdown(
-    topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False
+    topic: Topic,
+    debate: DebateRecord,
+    turns: list[TurnRecord],
+    card: Scorecard,
+    debug: bool = False,
+    *,
+    version: str = "",
 ) -> str:
     out = [f"# {topic.motion}", ""]
-    out += [f"- **{k}:** {v}" for k, v in header(topic, debate)[2:]]
+    out += [f"- **{k}:** {v}" for k, v in header(topic, debate, version)[2:]]
     out += ["", "## Transcript", ""]
     for t in turns:
         note = _detected(topic, t, debug) if t.speaker == "user" else ""
@@ -84,12 +103,13 @@ def to_markdown(
     return printable("\n".join(out) + "\n")
 
 
-def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, *, version: str = "") -> str:
     data = {
         "debate": {
             "id": debate.id,
             "topic_id": debate.topic_id,
             "topic_hash": debate.topic_hash,
+            "topic_version": version or None,
             "motion": topic.motion,
             "user_side": debate.user_side,
             "bot_side": debate.bot_side,
@@ -138,7 +158,7 @@ def to_json(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: S
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard) -> str:
+def to_csv(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, *, version: str = "") -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(
@@ -228,9 +248,17 @@ def link_citations(escaped: str, topic: Topic, sources: tuple[str, ...] | list[s
     return _GROUP.sub(group, escaped)
 
 
-def to_html(topic: Topic, debate: DebateRecord, turns: list[TurnRecord], card: Scorecard, debug: bool = False) -> str:
+def to_html(
+    topic: Topic,
+    debate: DebateRecord,
+    turns: list[TurnRecord],
+    card: Scorecard,
+    debug: bool = False,
+    *,
+    version: str = "",
+) -> str:
     e = html.escape
-    rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in header(topic, debate)[2:])
+    rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in header(topic, debate, version)[2:])
     items = []
     for t in turns:
         who = "bot" if t.speaker == "bot" else "user"

@@ -6,8 +6,10 @@ the reply in one transaction, and only then hand the reply back to be shown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -21,19 +23,36 @@ from .domain.errors import (
     InvalidOption,
     JoinCodeTaken,
     NotParticipant,
+    Problem,
+    TopicError,
     UnknownSide,
+    UnknownTopic,
 )
-from .domain.records import SIDE_POLICIES, ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from .domain.recognition import RecognitionReport, check_recognition
+from .domain.records import (
+    SIDE_POLICIES,
+    ClassRecord,
+    DebateRecord,
+    NewClass,
+    NewDebate,
+    TopicUpload,
+    TopicVersion,
+    TurnDraft,
+    TurnRecord,
+)
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
 from .export import export
 from .keyed import KeyedLocks
 from .reports import ClassReport, build_class_report, student_turns
 from .storage.base import Store
-from .topic_files import TopicLibrary
+from .topic_files import TopicLibrary, parse_topic_text
 
 log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10
+MAX_HINTS = 10
+CACHED_TOPICS = 64  # uploaded topics kept parsed in memory (least recently used dropped first)
+CACHED_ENGINES = 16  # uploaded topics kept with their matcher index built
 MIN_TURN_SECONDS, MAX_TURN_SECONDS = 30, 86400
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # join codes: no 0/O or 1/I to misread
 
@@ -78,9 +97,10 @@ class Review:
     turns: list[TurnRecord]
     scorecard: Scorecard
     people: list[tuple[str, str]]  # (user id, display name), the starter first
+    version: str = ""  # an uploaded topic's version ("version 2, uploaded 2026-12-03"); "" for a shipped one
 
     def export(self, fmt: str, debug: bool = False) -> str:
-        return export(fmt, self.topic, self.debate, self.turns, self.scorecard, debug)
+        return export(fmt, self.topic, self.debate, self.turns, self.scorecard, debug, version=self.version)
 
     def argument_map(self) -> ArgumentMap:
         """The debate's argument map (plain data; ``bot.argmap_png.render_png`` draws it)."""
@@ -129,6 +149,27 @@ class ClassStatusRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicChoice:
+    """A topic a new debate may use in a server: a shipped one (``version`` None) or an uploaded one."""
+
+    id: str
+    motion: str
+    claims: int
+    version: TopicVersion | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Uploaded:
+    """What an upload did: the version stored (``new`` False: the same file as the latest version), the topic
+    and what the bot will recognise in it."""
+
+    version: TopicVersion
+    topic: Topic
+    report: RecognitionReport
+    new: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What an adapter shows after a user message or command."""
 
@@ -146,11 +187,16 @@ class DebateService:
         self._store = store
         self.default_rounds = default_rounds
         self.turn_limit = turn_limit
-        self._engines: dict[str, DebateEngine] = {}
+        self._engines: dict[str, DebateEngine] = {}  # shipped topics, by id (built once, kept)
+        # uploaded topics, by content hash: parsed, and with their matcher built (least recently used dropped)
+        self._uploaded: OrderedDict[str, Topic] = OrderedDict()
+        self._uploaded_engines: OrderedDict[str, DebateEngine] = OrderedDict()
+        self._build_locks = KeyedLocks()  # per content hash: one parse and one index build at a time
         self._locks = KeyedLocks()  # per debate: one exchange at a time
         self._class_locks = KeyedLocks()  # per class: joining decides sides and team debates in order
 
     def engine(self, topic_id: str) -> DebateEngine:
+        """The engine of a shipped topic (built on first use, then kept)."""
         engine = self._engines.get(topic_id)
         if engine is None:
             engine = DebateEngine(self.library.get(topic_id), turn_limit=self.turn_limit)
@@ -158,10 +204,119 @@ class DebateService:
         return engine
 
     def topic(self, topic_id: str | None) -> Topic:
+        """A shipped topic (``find_topic`` also knows a server's uploaded ones)."""
         return self.library.get(topic_id)
 
     def topics(self) -> list[Topic]:
+        """The shipped topics."""
         return list(self.library.topics.values())
+
+    # ------------------------------------------------------------------ topics, shipped and uploaded
+    def _shipped(self, topic: Topic) -> bool:
+        return self.library.topics.get(topic.id) is topic
+
+    async def engine_for(self, topic: Topic) -> DebateEngine:
+        """The engine of a topic. An uploaded topic's matcher index is built in a worker thread (a big topic
+        takes a while; the event loop, and the Discord heartbeat, must not wait on it) and cached by content."""
+        if self._shipped(topic):
+            return self.engine(topic.id)
+        key = topic.content_hash
+        async with self._build_locks[key]:
+            engine = self._uploaded_engines.get(key)
+            if engine is None:
+                engine = await asyncio.to_thread(DebateEngine, topic, turn_limit=self.turn_limit)
+                self._uploaded_engines[key] = engine
+                while len(self._uploaded_engines) > CACHED_ENGINES:
+                    self._uploaded_engines.popitem(last=False)
+            self._uploaded_engines.move_to_end(key)
+            return engine
+
+    async def _parse(self, version: TopicVersion) -> Topic:
+        """The Topic of a stored version (parsed in a worker thread, cached by content hash)."""
+        key = version.content_hash
+        async with self._build_locks[f"parse:{key}"]:
+            topic = self._uploaded.get(key)
+            if topic is None:
+                topic = await asyncio.to_thread(parse_topic_text, version.body, version.filename)
+                self._uploaded[key] = topic
+                while len(self._uploaded) > CACHED_TOPICS:
+                    self._uploaded.popitem(last=False)
+            self._uploaded.move_to_end(key)
+            return topic
+
+    async def find_topic(self, topic_id: str | None, guild_id: str | None = None) -> Topic:
+        """The topic a new debate or class uses: a shipped one, or the latest version of the server's upload."""
+        if topic_id is None or topic_id in self.library.topics:
+            return self.library.get(topic_id)
+        version = await self._store.topic_version(guild_id, topic_id) if guild_id else None
+        if version is None:
+            known = sorted(self.library.topics) + [v.topic_id for v in await self.uploaded_topics(guild_id)]
+            raise UnknownTopic(topic_id, known)
+        return await self._parse(version)
+
+    async def topic_of(self, record: DebateRecord) -> Topic:
+        """The topic a debate runs on: the version it started with (its content hash), else (a shipped file
+        edited since) the shipped topic of that id as it is now."""
+        for topic in self.library.topics.values():
+            if topic.content_hash == record.topic_hash:
+                return topic
+        cached = self._uploaded.get(record.topic_hash)
+        if cached is not None:
+            return cached
+        version = await self._store.topic_by_hash(record.topic_hash)
+        if version is not None:
+            return await self._parse(version)
+        return self.library.get(record.topic_id)
+
+    async def engine_of(self, record: DebateRecord) -> DebateEngine:
+        return await self.engine_for(await self.topic_of(record))
+
+    async def topic_version_of(self, record: DebateRecord) -> TopicVersion | None:
+        """The uploaded version a debate runs on (None: a shipped topic)."""
+        if any(t.content_hash == record.topic_hash for t in self.library.topics.values()):
+            return None
+        return await self._store.topic_by_hash(record.topic_hash)
+
+    async def uploaded_topics(self, guild_id: str | None) -> list[TopicVersion]:
+        """The latest version of each topic uploaded in the server."""
+        return await self._store.guild_topics(guild_id) if guild_id else []
+
+    async def topic_choices(self, guild_id: str | None) -> list[TopicChoice]:
+        """The topics a new debate may use here: the shipped ones, then the server's uploads."""
+        shipped = [TopicChoice(t.id, t.motion, len(t.claims)) for t in self.library.topics.values()]
+        return shipped + [TopicChoice(v.topic_id, v.motion, v.claims, v) for v in await self.uploaded_topics(guild_id)]
+
+    async def topic_file(self, guild_id: str, topic_id: str, version: int | None = None) -> TopicVersion:
+        """An uploaded topic's file as it was uploaded (the latest version unless one is named)."""
+        found = await self._store.topic_version(guild_id, topic_id, version)
+        if found is None:
+            raise UnknownTopic(topic_id, [v.topic_id for v in await self.uploaded_topics(guild_id)])
+        return found
+
+    async def upload_topic(self, guild_id: str, text: str, filename: str, uploaded_by: str) -> Uploaded:
+        """Validate an uploaded topic file as `counterpoint validate` does (TopicError lists every problem),
+        check what the bot will recognise in it, and store it as the next version of its id in the server."""
+        topic = await asyncio.to_thread(parse_topic_text, text, filename)
+        if topic.id in self.library.topics:
+            raise TopicError(
+                [Problem(filename, "id", f"{topic.id!r} is the id of a built-in topic; give your topic another id")]
+            )
+        self._uploaded[topic.content_hash] = topic
+        engine = await self.engine_for(topic)
+        report = await asyncio.to_thread(check_recognition, topic, engine.matcher)
+        latest = await self._store.topic_version(guild_id, topic.id)
+        version = await self._store.save_topic(
+            TopicUpload(guild_id, topic.id, topic.content_hash, topic.motion, len(topic.claims), text, filename,
+                        uploaded_by)
+        )  # fmt: skip
+        new = latest is None or latest.version != version.version
+        log.info("topic %s uploaded in guild %s: version %s", topic.id, guild_id, version.version)
+        return Uploaded(version, topic, report, new)
+
+    async def remove_topic(self, guild_id: str, topic_id: str) -> None:
+        """Hide an uploaded topic in the server (debates that used it keep their version)."""
+        if not await self._store.remove_topic(guild_id, topic_id):
+            raise UnknownTopic(topic_id, [v.topic_id for v in await self.uploaded_topics(guild_id)])
 
     # ------------------------------------------------------------------ reading the log
     async def debate(self, debate_id: int) -> DebateRecord:
@@ -213,9 +368,17 @@ class DebateService:
 
     async def review(self, debate_id: int) -> Review:
         record = await self._store.get_debate(debate_id)
-        topic = self.engine(record.topic_id).topic
+        topic = await self.topic_of(record)
         card = build_scorecard(topic, DebateState.from_dict(record.state))
-        return Review(record, topic, await self._store.turns(debate_id), card, await self.participants(record))
+        version = await self.topic_version_of(record)
+        return Review(
+            record,
+            topic,
+            await self._store.turns(debate_id),
+            card,
+            await self.participants(record),
+            version.label if version else "",
+        )
 
     # ------------------------------------------------------------------ access
     async def teacher_role(self, guild_id: str) -> str | None:
@@ -300,15 +463,16 @@ class DebateService:
         thread_id: str | None = None,
         turn_seconds: int | None = None,
         class_id: int | None = None,
+        hints: int | None = None,
     ) -> Outcome:
-        topic = self.check_options(topic_id, side, rounds, turn_seconds)
-        engine = self.engine(topic.id)
+        topic = await self.check_options(topic_id, side, rounds, turn_seconds, guild_id=guild_id)
+        engine = await self.engine_for(topic)
         seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
         if side in (None, "", "random"):
             side = random.Random(seed).choice([s.id for s in topic.sides])
         rounds = rounds or self.default_rounds
         turn_seconds = turn_seconds or topic.format.turn_time_limit
-        state = engine.new_state(side, seed, rounds)
+        state = engine.new_state(side, seed, rounds, hints=hints)
         state, reply = engine.opening(state)
         opening = self._bot_turn(engine, state, reply, "opening", 0)
         record = await self._store.create_debate(
@@ -335,11 +499,18 @@ class DebateService:
         log.info("debate %s started: topic %s, user side %s, seed %s", record.id, topic.id, side, seed)
         return Outcome(record, reply)
 
-    def check_options(
-        self, topic_id: str | None, side: str | None, rounds: int | None = None, turn_seconds: int | None = None
+    async def check_options(
+        self,
+        topic_id: str | None,
+        side: str | None,
+        rounds: int | None = None,
+        turn_seconds: int | None = None,
+        *,
+        guild_id: str | None = None,
     ) -> Topic:
-        """The topic, once the options of a new debate are known to be valid (raises a domain error if not)."""
-        topic = self.library.get(topic_id)
+        """The topic (shipped, or uploaded in the server), once the options of a new debate are known to be
+        valid (raises a domain error if not)."""
+        topic = await self.find_topic(topic_id, guild_id)
         side_ids = [s.id for s in topic.sides]
         if side not in (None, "", "random") and side not in side_ids:
             raise UnknownSide(side, side_ids)
@@ -391,7 +562,7 @@ class DebateService:
                 raise DuplicateMessage(message_id)
             if admit is not None and not admit():
                 return None
-            engine = self.engine(record.topic_id)
+            engine = await self.engine_of(record)
             state = DebateState.from_dict(record.state)
             turn: Turn = engine.respond(state, text)
             user = TurnDraft(
@@ -429,7 +600,7 @@ class DebateService:
             record = await self._store.get_debate(debate_id)
             if not record.active or record.deadline != deadline:
                 return None
-            engine = self.engine(record.topic_id)
+            engine = await self.engine_of(record)
             turn = engine.forfeit(DebateState.from_dict(record.state))
             user = TurnDraft(
                 "user", "(turn forfeited: time ran out)", turn.phase, turn.round, record.user_name, kind="forfeit"
@@ -457,18 +628,21 @@ class DebateService:
         turn_seconds: int | None = None,
         deadline: str | None = None,
         team: bool = False,
+        hints: int | None = None,
     ) -> ClassRecord:
         if side_policy not in SIDE_POLICIES:
             raise InvalidOption(f"side policy must be one of {', '.join(SIDE_POLICIES)}")
         if not name.strip() or len(name) > 80:
             raise InvalidOption("the class name must be 1 to 80 characters")
-        topic = self.check_options(topic_id, None, rounds, turn_seconds)
+        if hints is not None and not 0 <= hints <= MAX_HINTS:
+            raise InvalidOption(f"hints must be between 0 (off) and {MAX_HINTS}, got {hints}")
+        topic = await self.check_options(topic_id, None, rounds, turn_seconds, guild_id=guild_id)
         for _ in range(5):
             code = "".join(random.SystemRandom().choice(CODE_ALPHABET) for _ in range(6))
             try:
                 return await self._store.create_class(
                     NewClass(guild_id, channel_id, name.strip(), topic.id, side_policy, teacher_id, code, rounds,
-                             turn_seconds, deadline, team)
+                             turn_seconds, deadline, team, hints)
                 )  # fmt: skip
             except JoinCodeTaken:  # a collision on the unique join code: draw another
                 continue
@@ -476,7 +650,7 @@ class DebateService:
 
     async def side_for(self, klass: ClassRecord, chosen: str | None = None) -> str | None:
         """The side a student joining the class argues (None: the student chooses)."""
-        topic = self.topic(klass.topic_id)
+        topic = await self.class_topic(klass)
         first, second = topic.sides[0].id, topic.sides[1].id
         if klass.side_policy == "proposition":
             return first
@@ -486,6 +660,10 @@ class DebateService:
             joined = await self._store.count_debates(class_id=klass.id)
             return first if joined % 2 == 0 else second
         return chosen
+
+    async def class_topic(self, klass: ClassRecord) -> Topic:
+        """The topic a class's new debates use (an uploaded one: its latest version)."""
+        return await self.find_topic(klass.topic_id, klass.guild_id)
 
     async def get_class(self, class_id: int) -> ClassRecord:
         return await self._store.get_class(class_id)
@@ -535,7 +713,7 @@ class DebateService:
         for d in debates:
             names = ", ".join(n for _, n in people.get(d.id, [])) or d.user_name
             turns = sum(t.counted for t in student_turns(await self._store.turns(d.id)))  # as the report
-            rows.append(ClassStatusRow(d, names, turns, self.status(d) if d.active else d.status))
+            rows.append(ClassStatusRow(d, names, turns, await self.status(d) if d.active else d.status))
         return rows
 
     async def close_class(self, class_id: int) -> list[Outcome]:
@@ -550,9 +728,9 @@ class DebateService:
         klass = await self._store.get_class(class_id)
         debates = await self._store.list_debates(class_id=class_id, limit=None)
         turns = {d.id: await self._store.turns(d.id) for d in debates}
-        cards = {d.id: self.scorecard_of(d) for d in debates}
+        cards = {d.id: await self.scorecard_of(d) for d in debates}
         people = await self._store.participants_of([d.id for d in debates])
-        return build_class_report(self.topic(klass.topic_id), klass, debates, turns, cards, people)
+        return build_class_report(await self.class_topic(klass), klass, debates, turns, cards, people)
 
     async def command(self, debate_id: int, name: str, *, author: str = "", author_id: str | None = None) -> Outcome:
         """A command (concede, end, status, help). With ``author_id``, only the debaters may give it."""
@@ -566,10 +744,10 @@ class DebateService:
 
     async def _command(self, record: DebateRecord, name: str, author: str) -> Outcome:
         """A command on a debate already read, under its lock."""
-        engine = self.engine(record.topic_id)
+        engine = await self.engine_of(record)
         state = DebateState.from_dict(record.state)
         new_state, reply = engine.command(state, name)
-        if name in ("concede", "end") and record.active:
+        if name in ("concede", "end", "hint") and record.active:  # logged: they change the debate
             ph = engine.phase(state)
             drafts = [
                 TurnDraft(
@@ -578,10 +756,11 @@ class DebateService:
                 ),
                 self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
             ]  # fmt: skip
-            status = new_state.outcome or "ended"
-            ts = await self._store.record_exchange(record.id, drafts, new_state.to_dict(), status, deadline=None)
+            status = "active" if not new_state.finished else new_state.outcome or "ended"
+            deadline = record.deadline if status == "active" else None  # a hint costs no time from the turn
+            ts = await self._store.record_exchange(record.id, drafts, new_state.to_dict(), status, deadline=deadline)
             record = (
-                _after(record, ts, new_state.to_dict(), status, None, 2)
+                _after(record, ts, new_state.to_dict(), status, deadline, 2)
                 if ts
                 else await self._store.get_debate(record.id)
             )
@@ -589,16 +768,17 @@ class DebateService:
         return Outcome(record, reply, card)
 
     async def scorecard(self, debate_id: int) -> Scorecard:
-        return self.scorecard_of(await self._store.get_debate(debate_id))
+        return await self.scorecard_of(await self._store.get_debate(debate_id))
 
-    def scorecard_of(self, record: DebateRecord) -> Scorecard:
-        return build_scorecard(self.engine(record.topic_id).topic, DebateState.from_dict(record.state))
+    async def scorecard_of(self, record: DebateRecord) -> Scorecard:
+        return build_scorecard(await self.topic_of(record), DebateState.from_dict(record.state))
 
-    def status(self, record: DebateRecord) -> str:
-        return self.engine(record.topic_id).status(DebateState.from_dict(record.state))
+    async def status(self, record: DebateRecord) -> str:
+        return (await self.engine_of(record)).status(DebateState.from_dict(record.state))
 
-    def topic_changed(self, record: DebateRecord) -> bool:
-        return self.library.get(record.topic_id).content_hash != record.topic_hash
+    async def topic_changed(self, record: DebateRecord) -> bool:
+        """A shipped topic's file was edited after the debate started (titles now come from the new file)."""
+        return (await self.topic_of(record)).content_hash != record.topic_hash
 
     # ------------------------------------------------------------------ helpers
     @staticmethod

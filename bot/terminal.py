@@ -156,9 +156,9 @@ class Terminal:
         return await self.loop(d.id)
 
     async def resume(self, record: DebateRecord) -> int:
-        topic = self.service.topic(record.topic_id)
+        topic = await self.service.topic_of(record)
         self.show(f"Resuming debate {record.id} · {topic.motion}")
-        if self.service.topic_changed(record):
+        if await self.service.topic_changed(record):
             self.show("(Note: the topic file changed since this debate started.)")
         turns = await self.service.turns(record.id)
         for t in turns[-2:]:
@@ -167,7 +167,7 @@ class Terminal:
             if t is turns[-1] and t.speaker == "bot":  # its short status line: the full one follows
                 text = _without_status_line(text)
             self.show(f"{who}: {text}\n")
-        self.show(f"_{self.service.status(record)}_")
+        self.show(f"_{await self.service.status(record)}_")
         return await self.loop(record.id)
 
     async def loop(self, debate_id: int) -> int:
@@ -208,7 +208,7 @@ class Terminal:
                 self.show(f"Sorry: {exc}")
                 return 1
             unsaved = None
-            self.show_outcome(outcome)
+            await self.show_outcome(outcome)
             if not outcome.debate.active:
                 return 0
 
@@ -237,11 +237,11 @@ class Terminal:
             return
         self.show(f"\ncounterpoint (the full evidence)> {_without_status_line(last.text)}")
 
-    def show_outcome(self, outcome: Outcome) -> None:
+    async def show_outcome(self, outcome: Outcome) -> None:
         self.show(f"\ncounterpoint> {outcome.reply.text}")
         if outcome.reply.shortened and outcome.debate.active:
             self.show(MORE_HINT)
         if outcome.scorecard is not None:
-            topic = self.service.topic(outcome.debate.topic_id)
+            topic = await self.service.topic_of(outcome.debate)
             self.show("\n" + render_scorecard(topic, outcome.scorecard))
             self.show(f"\nTranscript: counterpoint transcripts show {outcome.debate.id}")

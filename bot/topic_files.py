@@ -22,6 +22,11 @@ MAX_NODES = 50_000
 MAX_NUMBER_CHARS = 100
 
 
+def starter_topic_text() -> str:
+    """The commented starter topic (``counterpoint topic new``): valid as it is."""
+    return (Path(__file__).resolve().parent / "starter-topic.yaml").read_text(encoding="utf-8")
+
+
 def default_topics_dir() -> Path:
     """The installed debates/ (inside the wheel) or the source checkout's debates/."""
     here = Path(__file__).resolve().parent

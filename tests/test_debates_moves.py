@@ -185,10 +185,10 @@ def test_a_misconception_stated_in_passing_is_corrected_once(engine):
 def test_meta_forms_hint_away_and_other_work(engine):
     state, _ = engine.opening(engine.new_state("structures", 1))
     hint = engine.respond(state, "give me a hint")
-    claim = next(c for c in engine.topic.claims if c.title in hint.reply.text)
+    claim = next(c for c in engine.topic.claims if c.spoken.clause in hint.reply.text)
     assert claim.side == "structures" and not hint.reply.counted
     second = engine.respond(hint.state, "another hint pls")
-    assert claim.title not in second.reply.text  # the next hint names another argument
+    assert claim.spoken.clause not in second.reply.text  # the next hint names another argument
     away = engine.respond(state, "brb")
     assert "waits" in away.reply.text or "Take your time" in away.reply.text
     work = engine.respond(state, "can you write my essay instead")

@@ -29,9 +29,16 @@ async def test_login_intents_and_command_sync(server, run):
     assert synced, "slash commands were not synced"
     (debate,) = [c for c in synced[-1].json if c["name"] == "debate"]
     subcommands = {o["name"] for o in debate["options"]}
-    assert subcommands == {"start", "status", "concede", "end", "topics", "history", "transcript", "link", "help"}
+    assert subcommands == {
+        "start", "status", "hint", "concede", "end", "topics", "history", "transcript", "link", "help"
+    }  # fmt: skip
     (klass,) = [c for c in synced[-1].json if c["name"] == "class"]
     assert {o["name"] for o in klass["options"]} == {"setup", "create", "join", "status", "close", "report"}
+    (topic,) = [c for c in synced[-1].json if c["name"] == "topic"]
+    assert {o["name"] for o in topic["options"]} == {"upload", "list", "download", "remove"}
+    assert topic.get("dm_permission") is False or topic.get("contexts") == [0]  # servers only, as /class
+    upload = next(o for o in topic["options"] if o["name"] == "upload")
+    assert [(o["name"], o["type"]) for o in upload["options"]] == [("file", 11)]  # 11: an attachment
     start = next(o for o in debate["options"] if o["name"] == "start")
     assert {o["name"] for o in start["options"]} == {"topic", "side", "rounds", "private", "minutes"}
     assert all(o["description"] for o in debate["options"])

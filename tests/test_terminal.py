@@ -34,7 +34,7 @@ async def test_resume_prints_the_status_line_once(mini_library, tmp_path):
     out = resumed.stdout.getvalue()
     assert "Resuming debate 1" in out
     status_lines = [line for line in out.splitlines() if "round 1 of" in line]
-    assert status_lines == [service.status(record)], out
+    assert status_lines == [await service.status(record)], out
 
 
 LONG = ("Order No. 00447 set limits for every region, and the regions asked for more. " * 4).strip()

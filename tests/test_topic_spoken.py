@@ -1,4 +1,5 @@
-"""The claim field `spoken` (required) and the line field `premise` (optional): loaded and validated."""
+"""The claim field `spoken` (optional: made from the title when left out) and the line field `premise`
+(optional): loaded and validated."""
 
 from __future__ import annotations
 
@@ -41,10 +42,13 @@ def test_a_claim_built_in_code_without_spoken_forms_still_works():
     assert claim.spoken_clause == "" and claim.spoken_phrase == ""
 
 
-def test_spoken_is_required():
+def test_spoken_may_be_left_out_and_is_then_made_from_the_title():
     data = _mini()
     del data["claims"][3]["spoken"]
-    assert _problems(data) == ["broken.yaml: claims[3].spoken: missing required field"]
+    claim = build_topic(data, file="draft.yaml").claims[3]
+    title = data["claims"][3]["title"]
+    assert claim.spoken == Spoken(f"the point \u201c{title}\u201d stands", f"\u201c{title}\u201d", given=False)
+    assert not claim.spoken.given
 
 
 @pytest.mark.parametrize("key", ["clause", "phrase"])

@@ -16,11 +16,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from ..domain.engine import DEFAULT_HINTS
 from ..domain.records import ClassRecord
 from ..reports import class_report_csv, class_report_html
 from . import render
 from . import texts as T
 from .buttons import SideButton
+from .choices import topic_choices
 from .errors import UserFacingError, routed
 from .host import DEBATE_COG
 
@@ -115,6 +117,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         deadline_hours=T.CLASS_DEADLINE,
         time_per_turn=T.START_TIME,
         team=T.CLASS_TEAM,
+        hints=T.CLASS_HINTS,
     )
     @app_commands.choices(side_policy=[app_commands.Choice(name=v, value=k) for k, v in POLICIES.items()])
     @app_commands.guild_only()
@@ -128,6 +131,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         deadline_hours: app_commands.Range[int, 1, 720] | None = None,
         time_per_turn: app_commands.Range[int, 1, 1440] | None = None,
         team: bool = False,
+        hints: app_commands.Range[int, 0, 10] | None = None,
     ) -> None:
         await self._require_teacher(interaction)
         deadline = None
@@ -144,8 +148,9 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
             turn_seconds=time_per_turn * 60 if time_per_turn else None,
             deadline=deadline,
             team=team,
+            hints=hints,
         )
-        motion = self.service.topic(klass.topic_id).motion
+        motion = (await self.service.class_topic(klass)).motion
         embed = discord.Embed(
             title=klass.name,
             description=T.CLASS_ANNOUNCE.format(
@@ -154,12 +159,17 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
                 mode=T.CLASS_MODE_TEAM if klass.team else T.CLASS_MODE_SOLO,
                 code=klass.join_code,
                 deadline=f"<t:{int(datetime.fromisoformat(deadline).timestamp())}:f>" if deadline else "none",
+                hints=T.CLASS_HINTS_OFF if klass.hints == 0 else T.CLASS_HINTS_N.format(n=klass.hints or DEFAULT_HINTS),
             ),
             colour=render.COLOUR,
         )
         view = discord.ui.View(timeout=None)
         view.add_item(JoinButton(klass.id))
         await interaction.response.send_message(embed=embed, view=view)
+
+    @create.autocomplete("topic")
+    async def create_topic_autocomplete(self, interaction: discord.Interaction, current: str):
+        return await topic_choices(self.service, interaction, current)
 
     @app_commands.command(name="join", description=T.CLASS_JOIN)
     @app_commands.describe(code=T.CLASS_CODE)
@@ -174,7 +184,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
         if not klass.open:
             raise UserFacingError(T.CLASS_CLOSED.format(name=klass.name))
         if klass.student_chooses:  # side buttons carrying the class id
-            topic = self.service.topic(klass.topic_id)
+            topic = await self.service.class_topic(klass)
             view = discord.ui.View(timeout=None)
             uid = interaction.user.id
             for s in topic.sides:

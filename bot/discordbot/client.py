@@ -96,11 +96,13 @@ class CounterpointBot(commands.AutoShardedBot):
         from .buttons import MoreButton, SideButton
         from .classes import ClassCog, JoinButton
         from .cog import DebateCog
+        from .topics import TopicCog
 
         self.tree.on_error = self.errors.on_app_command_error
         cog = DebateCog(self)
         await self.add_cog(cog)
         await self.add_cog(ClassCog(self))
+        await self.add_cog(TopicCog(self))
         self.add_dynamic_items(SideButton, JoinButton, MoreButton)  # buttons keep working after a restart
         await cog.restore()
         if self.settings.sync_commands:

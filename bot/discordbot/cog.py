@@ -24,6 +24,8 @@ from ..service import Outcome
 from . import render
 from . import texts as T
 from .buttons import SideButton
+from .choices import guild_of as _guild
+from .choices import topic_choices
 from .delivery import Delivery
 from .errors import UserFacingError
 from .host import DEBATE_COG
@@ -89,17 +91,12 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
 
     # ------------------------------------------------------------------ autocomplete
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str):
-        current = current.lower()
-        choices = []
-        for topic in self.service.topics():
-            if current in topic.id or current in topic.motion.lower():
-                choices.append(app_commands.Choice(name=render.clip(topic.motion, 100), value=topic.id))
-        return choices[:25]
+        return await topic_choices(self.service, interaction, current)
 
     async def side_autocomplete(self, interaction: discord.Interaction, current: str):
         topic_id = getattr(interaction.namespace, "topic", None)
         try:
-            topic = self.service.topic(topic_id or None)
+            topic = await self.service.find_topic(topic_id or None, _guild(interaction))
         except Exception:
             return []
         options = [(s.id, s.name) for s in topic.sides] + [("random", T.RANDOM_SIDE)]
@@ -125,7 +122,9 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
         private: bool = False,
         minutes: app_commands.Range[int, 1, 1440] | None = None,
     ) -> None:
-        chosen = self.service.check_options(topic or None, side or None, rounds, minutes * 60 if minutes else None)
+        chosen = await self.service.check_options(
+            topic or None, side or None, rounds, minutes * 60 if minutes else None, guild_id=_guild(interaction)
+        )
         existing = await self._existing(interaction)
         if existing is not None:
             raise UserFacingError(T.ALREADY_RUNNING.format(where=await self.where(existing)))
@@ -166,7 +165,8 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
                     T.ALREADY_RUNNING.format(where=await self.where(existing)), ephemeral=True
                 )
                 return None
-            topic = self.service.check_options(topic_id, side, rounds, seconds)
+            guild_id = klass.guild_id if klass else _guild(interaction)
+            topic = await self.service.check_options(topic_id, side, rounds, seconds, guild_id=guild_id)
             note = ""
             in_dm = False  # a class debate moved to the student's DM
             channel = interaction.channel
@@ -205,6 +205,7 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
                 thread_id=str(thread_id),
                 turn_seconds=seconds,
                 class_id=klass.id if klass else None,
+                hints=klass.hints if klass else None,
             )
         debate = outcome.debate
         self.threads[int(thread_id)] = debate.id
@@ -293,9 +294,17 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
     @app_commands.command(name="status", description=T.STATUS)
     async def status(self, interaction: discord.Interaction) -> None:
         debate = await self._debate_for(interaction, must_be_active=True)
-        topic = self.service.topic(debate.topic_id)
-        embed = render.status_embed(topic, debate, self.service.status(debate), await self.where(debate))
+        topic = await self.service.topic_of(debate)
+        embed = render.status_embed(topic, debate, await self.service.status(debate), await self.where(debate))
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="hint", description=T.HINT)
+    async def hint(self, interaction: discord.Interaction) -> None:
+        debate = await self._debate_for(interaction, must_be_active=True)
+        outcome = await self.service.command(
+            debate.id, "hint", author=interaction.user.display_name, author_id=str(interaction.user.id)
+        )
+        await interaction.response.send_message(outcome.reply.text, ephemeral=True)
 
     @app_commands.command(name="concede", description=T.CONCEDE)
     async def concede(self, interaction: discord.Interaction) -> None:
@@ -320,11 +329,11 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
     @app_commands.command(name="topics", description=T.TOPICS)
     async def topics(self, interaction: discord.Interaction) -> None:
         embed = discord.Embed(title=T.TOPICS_TITLE, colour=render.COLOUR)
-        for topic in self.service.topics()[:25]:
-            sides = " vs ".join(s.name for s in topic.sides)
+        for choice in (await self.service.topic_choices(_guild(interaction)))[:25]:
+            where = f"uploaded here, version {choice.version.version}" if choice.version else "built in"
             embed.add_field(
-                name=render.clip(topic.motion, 256),
-                value=render.clip(f"`{topic.id}` · {sides} · {len(topic.claims)} arguments", 1024),
+                name=render.clip(choice.motion, 256),
+                value=render.clip(f"`{choice.id}` · {choice.claims} arguments · {where}", 1024),
                 inline=False,
             )
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -338,7 +347,7 @@ class DebateCog(commands.GroupCog, name=DEBATE_COG, group_name="debate", group_d
         lines = []
         for d in debates:
             try:
-                motion = self.service.topic(d.topic_id).motion
+                motion = (await self.service.topic_of(d)).motion
             except Exception:
                 motion = d.topic_id
             lines.append(

@@ -50,7 +50,7 @@ class Delivery:
 
     async def scorecard_message(self, debate: DebateRecord, card: Scorecard) -> dict[str, Any]:
         """The scorecard embed, with the argument map as its picture when it can be drawn."""
-        embed = render.scorecard_embed(self.service.topic(debate.topic_id), debate, card)
+        embed = render.scorecard_embed(await self.service.topic_of(debate), debate, card)
         png = await self.argument_map(debate.id)
         if png is None:
             return {"embed": embed}

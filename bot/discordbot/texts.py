@@ -120,7 +120,7 @@ CLASS_CLOSE = "Close a class and end its unfinished debates (teachers only)"
 CLASS_REPORT = "The class report: CSV, HTML and a web link (teachers only)"
 CLASS_ID = "Class number (default: the newest class here)"
 CLASS_ANNOUNCE = (
-    "**{motion}**\nSides: {policy} · {mode}\nDeadline: {deadline}\n\n"
+    "**{motion}**\nSides: {policy} · {mode}\nDeadline: {deadline} · Hints: {hints}\n\n"
     "Press **Join the debate** or use `/class join code:{code}`: you get your own private thread with me."
 )
 CLASS_MODE_SOLO = "each student debates on their own"
@@ -136,3 +136,42 @@ CLASS_NOBODY = "Nobody has joined yet."
 CLASS_CLOSED_DONE = "Closed {name}; {n} unfinished debate(s) ended with their scorecards."
 CLASS_REPORT_TITLE = "Report: {name}"
 CLASS_REPORT_SUMMARY = "{joined} joined · {finished} finished\nIn the browser (teachers only, don't share): {url}"
+
+CLASS_HINTS = "Hints each student may ask for with /debate hint (0 turns them off; default 2)"
+CLASS_HINTS_OFF = "off"
+CLASS_HINTS_N = "{n} per student"
+
+# /debate hint
+HINT = "Ask for an argument your side could make (a limited number per debate)"
+
+# /topic
+TOPIC_GROUP = "Teachers: your own motions for this server"
+TOPIC_UPLOAD = "Upload a topic file (YAML); `counterpoint topic new` writes a starter"
+TOPIC_UPLOAD_FILE = "The topic file, .yaml or .yml"
+TOPIC_LIST = "The topics uploaded in this server"
+TOPIC_DOWNLOAD = "Download an uploaded topic file"
+TOPIC_REMOVE = "Remove an uploaded topic (debates that used it keep their transcripts)"
+TOPIC_ID = "The topic's id"
+TOPIC_VERSION = "A version number (default: the latest)"
+TOPIC_NOT_YAML = "Please upload the topic as a `.yaml` or `.yml` file (you sent `{name}`)."
+TOPIC_TOO_BIG = "That file is {size:,} bytes; a topic file may be at most {limit:,} bytes."
+TOPIC_NOT_TEXT = "That file is not UTF-8 text. Save it as UTF-8 and upload it again."
+TOPIC_PROBLEMS = "**{name}** was not uploaded: {n} problem{s} to fix.\n{problems}"
+TOPIC_PROBLEMS_FILE = "**{name}** was not uploaded: {n} problems to fix, listed in the attached file."
+TOPIC_UPLOADED = "Uploaded **{id}**, version {version}: {motion}"
+TOPIC_UNCHANGED = "**{id}** is unchanged: this is the same file as version {version}."
+TOPIC_UPLOADED_USE = (
+    "It is offered now in `/debate start` and `/class create` in this server. Debates already under way "
+    "keep the version they started with."
+)
+TOPIC_CHECK = "Recognition check"
+TOPIC_CHECK_FILE = "The whole report is attached: which claims I confuse or miss, and how to fix them."
+TOPIC_NONE = (
+    "No topics uploaded in this server yet. Write one with `counterpoint topic new FILE` and `/topic upload` it."
+)
+TOPIC_LIST_TITLE = "Topics uploaded in this server"
+TOPIC_LIST_ROW = "`{id}` · version {version} · {claims} claims · uploaded {when} by <@{by}>\n{motion}"
+TOPIC_REMOVED = (
+    "Removed **{id}**. It is no longer offered here; debates that used it keep their transcripts, and "
+    "debates under way finish on it."
+)

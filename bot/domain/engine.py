@@ -18,7 +18,8 @@ from .moves import AGAINST, FOR, Context, Move, Reading
 from .text import gist, lead
 from .topic import Claim, Line, Topic
 
-COMMANDS = ("concede", "end", "status", "help")
+COMMANDS = ("concede", "end", "status", "help", "hint")
+DEFAULT_HINTS = 2  # hints a student may ask for in one debate, unless the class says otherwise
 MAX_CLAIMS_ANSWERED = 2  # claims a student puts forward that the bot answers in one reply
 _FIGURE_RE = re.compile(r"\b\d[\d,.]*\s?(k|%|percent|thousand|million)?\b")
 
@@ -49,6 +50,8 @@ class DebateState:
     corrected: list[str] = field(default_factory=list)  # misconceptions already corrected in this debate
     intros: list[str] = field(default_factory=list)  # intro phrases used ("LIST:index"), drawn without replacement
     hints: int = 0  # hints given (each one names the next unused argument of the user's side)
+    hint_limit: int = DEFAULT_HINTS  # hints the student may ask for (0: hints are off)
+    hinted: list[str] = field(default_factory=list)  # the claims hints named, in order
     sources_cited: list[str] = field(default_factory=list)
     figures_cited: int = 0
     figures: list[str] = field(default_factory=list)  # the figures and dates counted in figures_cited
@@ -134,14 +137,17 @@ class DebateEngine:
         self.turn_limit = turn_limit or topic.format.turn_length_limit
 
     # ------------------------------------------------------------------ lifecycle
-    def new_state(self, user_side: str, seed: int, rebuttal_rounds: int | None = None) -> DebateState:
+    def new_state(
+        self, user_side: str, seed: int, rebuttal_rounds: int | None = None, *, hints: int | None = None
+    ) -> DebateState:
         ids = [s.id for s in self.topic.sides]
         if user_side not in ids:
             from .errors import UnknownSide
 
             raise UnknownSide(user_side, ids)
         rounds = rebuttal_rounds or next((p.rounds for p in self.topic.format.phases if p.id == "rebuttal"), 3)
-        return DebateState(self.topic.id, user_side, self.topic.other_side(user_side), seed, rounds)
+        limit = DEFAULT_HINTS if hints is None else max(0, hints)
+        return DebateState(self.topic.id, user_side, self.topic.other_side(user_side), seed, rounds, hint_limit=limit)
 
     def opening(self, state: DebateState) -> tuple[DebateState, Reply]:
         """The bot's opening case, posted when the debate starts."""
@@ -226,10 +232,12 @@ class DebateEngine:
         return Turn(st, Reply(tuple(self._fit(parts)), kind="forfeit"), None, phase, rnd)
 
     def command(self, state: DebateState, name: str) -> tuple[DebateState, Reply]:
-        """/concede, /end, /status, /help. Commands never use up a turn."""
+        """/concede, /end, /status, /help, /hint. Commands never use up a turn."""
         st = _copy(state)
         if name == "help":
             return st, Reply((ReplyPart("system", P.HELP),), counted=False)
+        if name == "hint" and not st.finished:
+            return st, Reply((self._hint(st),), kind="hint", counted=False)
         if name == "status" or st.finished:
             return st, Reply((ReplyPart("system", self.status(st)),), counted=False, finished=st.finished)
         if name in ("concede", "end"):
@@ -495,16 +503,37 @@ class DebateEngine:
             return rng.choice(P.DECLINE_WORK).format(**sides)
         if intent == "away":
             return rng.choice(P.AWAY).format(**sides)
+        return self._hint(st).text
+
+    def _hint(self, st: DebateState) -> ReplyPart:
+        """One strong argument of the student's side they have not made (nor been hinted), with its source;
+        at most ``st.hint_limit`` a debate. Changes ``st`` (the hint is counted and its claim kept)."""
+        if st.hint_limit <= 0:
+            return ReplyPart("system", P.HINTS_OFF)
+        if st.hints >= st.hint_limit:
+            return ReplyPart("system", P.HINTS_USED.format(n=st.hint_limit, s="" if st.hint_limit == 1 else "s"))
         unused = sorted(
-            (c for c in self.topic.claims if c.side == st.user_side and c.id not in st.user_claims),
-            key=lambda c: (-c.strength, c.id),
+            (
+                c
+                for c in self.topic.claims
+                if c.side == st.user_side and c.id not in st.user_claims and c.id not in st.hinted and c.arguments
+            ),
+            key=lambda c: (-c.strength, -max(len(a.sources) for a in c.arguments), c.id),
         )
         if not unused:
-            return P.HINT_NONE.format(**sides)
-        claim = unused[st.hints % len(unused)]
+            return ReplyPart("system", P.HINT_NONE)
+        claim = unused[0]
+        arg = max(claim.arguments, key=lambda a: (len(a.sources) > 0, -len(a.text)))
         st.hints += 1
-        example = gist(claim.arguments[0].text, 30) if claim.arguments else ""
-        return P.HINT.format(claim=claim.title, example=example, **sides).strip()
+        st.hinted.append(claim.id)
+        body = gist(arg.text, 40)
+        left = st.hint_limit - st.hints
+        text = P.HINT.format(
+            clause=claim.spoken.clause or claim.title,
+            example=body + self._cite(arg.sources, body),
+            left=P.HINTS_LEFT.format(n=left, s="" if left == 1 else "s") if left else P.HINTS_LAST,
+        )
+        return ReplyPart("hint", text, claim.id, arg.id, tuple(arg.sources))
 
     def _clarify(self, readings: tuple[Move, ...]) -> str:
         """A question that names the readings the bot is choosing between."""

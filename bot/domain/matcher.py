@@ -40,7 +40,9 @@ CLAIM_THRESHOLD = 1.4  # minimum top score for a message to count as making a cl
 SECOND_RATIO = 0.62  # a second claim is reported when it scores this close to the first
 STRONG_CLAIM = 3.1  # above this a claim wins over meta/abuse/small-talk cues
 CUE_IDF_SHARE = 1.0  # how much a term's rarity among the cue lists counts, against its IDF over all text
-SINGLE_CUE_MIN = 2.0  # a one-word cue gives a bonus only when it is at least this specific
+# a one-word cue gives a bonus only when it is at least this specific, as a share of the most specific a word
+# can be in the topic (the IDF of a word only one claim uses): 2.0 at 26 claims, 0.83 at 4
+SINGLE_CUE_SHARE = 0.69
 MAX_TEXT = 20_000  # characters of a message the matcher reads
 MAX_CORRECTIONS = 400  # typo searches per message (a 1,500-character turn has fewer words than that)
 MIN_HITS = 2  # distinct message words a claim must contain to be made without a cue phrase
@@ -293,13 +295,19 @@ class Matcher:
     def __init__(self, topic: Topic):
         self.topic = topic
         self.claim_ids = [c.id for c in topic.claims]
-        self._kind_re = {k: re.compile("|".join(f"(?:{p})" for p in pats)) for k, pats in KIND_PATTERNS.items()}
+        # the built-in denial patterns ("it never happened", "the numbers are made up") are for a motion about a
+        # documented atrocity, which says so by listing denial cues of its own; elsewhere "that never happens"
+        # is an argument, not a denial
+        denial = topic.kinds.get("denial")
+        patterns = {k: p for k, p in KIND_PATTERNS.items() if k != "denial" or (denial is not None and denial.cues)}
+        self._kind_re = {k: re.compile("|".join(f"(?:{p})" for p in pats)) for k, pats in patterns.items()}
         self._typo_cache: dict[str, str | None] = {}
+        n = max(len(self.claim_ids), 1)
+        unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
+        self._single_cue_min = SINGLE_CUE_SHARE * unit
         self._index = self._build(topic)
         self._sides = [c.side for c in topic.claims]
         self._misconceptions = MisconceptionIndex(topic)
-        n = max(len(self.claim_ids), 1)
-        unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self.threshold = CLAIM_THRESHOLD * unit
         self.strong = STRONG_CLAIM * unit
 
@@ -383,7 +391,7 @@ class Matcher:
                 if not stems:
                     continue
                 weight = sum(specificity(s) for s in stems) / math.sqrt(len(stems))
-                if len(stems) >= 2 or weight > SINGLE_CUE_MIN:
+                if len(stems) >= 2 or weight > self._single_cue_min:
                     idx.cue_first.setdefault(stems[0], []).append(_Cue(ci, stems, weight))
 
         for source in topic.sources.values():

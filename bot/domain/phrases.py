@@ -53,9 +53,13 @@ AWAY = [
     "Take your time. Nothing is lost; your turn is open whenever you return.",
 ]
 HINT = (
-    "A hint: your side could argue **{claim}**. For example: {example} Put it in your own words, "
-    "with evidence if you have it, and I'll answer it."
+    "A hint: your side could argue that {clause}. For example: {example} Put it in your own words, "
+    "with evidence if you have it, and I'll answer it. {left}"
 )
+HINTS_LEFT = "(You have {n} hint{s} left.)"
+HINTS_LAST = "(That was your last hint.)"
+HINTS_USED = "You've used your {n} hint{s} for this debate. Trust your own case now: what is your strongest point?"
+HINTS_OFF = "Hints are turned off for this debate. Make the strongest argument you can think of."
 HINT_NONE = "You've already raised every argument I know for your side. Press the strongest one harder, with evidence."
 DENIAL_REDIRECT = (
     "That is the record, and it is not up for debate. What is open is why it happened and who carries the "
@@ -117,7 +121,7 @@ HELP = (
     "Make your argument in your own words: I find the claims you make, answer each one with evidence, "
     "and advance a new point of my own every round.\n"
     "Commands: /status (where we are), /more (the full evidence of my last reply), /concede (give up the "
-    "debate), /end (stop now and get the scorecard), /help (this text)."
+    "debate), /end (stop now and get the scorecard), /hint (an argument your side could make), /help (this text)."
 )
 REPLY_FALLBACK_KIND = "Let's keep to the motion: \u201c{motion}\u201d. {status}."
 ALREADY_CONCEDED = "I have already conceded my point about {phrase} to you. My case rests on the rest."

@@ -117,6 +117,7 @@ class NewClass:
     turn_seconds: int | None = None
     deadline: str | None = None  # ISO UTC: debates still open then are closed
     team: bool = False
+    hints: int | None = None  # hints a student may ask for in each debate (None: the default, 0: off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,7 @@ class ClassRecord:
     status: str  # open | closed
     created_at: str
     closed_at: str | None = None
+    hints: int | None = None  # None: the default number of hints, 0: hints off
 
     @property
     def open(self) -> bool:
@@ -145,3 +147,39 @@ class ClassRecord:
     def student_chooses(self) -> bool:
         """Each student picks a side on joining (solo debates with the "choose" policy)."""
         return not self.team and self.side_policy == "choose"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicUpload:
+    """A topic file a teacher uploaded, about to be stored as the next version of its id in the server."""
+
+    guild_id: str
+    topic_id: str
+    content_hash: str
+    motion: str
+    claims: int
+    body: str  # the file's text, as uploaded
+    filename: str
+    uploaded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicVersion:
+    """One stored version of an uploaded topic (``body`` is empty when only the listing was read)."""
+
+    guild_id: str
+    topic_id: str
+    version: int
+    content_hash: str
+    motion: str
+    claims: int
+    filename: str
+    uploaded_by: str
+    uploaded_at: str
+    removed: bool = False
+    body: str = ""
+
+    @property
+    def label(self) -> str:
+        """How transcripts name it: "version 2, uploaded 2026-12-03"."""
+        return f"version {self.version}, uploaded {self.uploaded_at[:10]}"

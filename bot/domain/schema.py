@@ -398,8 +398,10 @@ def _premise(c: _Checker, m: dict, path: str) -> tuple[str, ...]:
 
 def _spoken(c: _Checker, m: dict, path: str, title: str, context: str = "") -> Spoken:
     """The claim's spoken forms: a clause for "You argue that ..." and a noun phrase for "my point about ..."."""
-    raw = c.field(m, "spoken", path)
-    sm = c.mapping(raw, f"{path}.spoken") if raw is not None else None
+    raw = c.field(m, "spoken", path, required=False)
+    if raw is None:  # optional: made from the title, which reads stiffly ("the point “X” stands")
+        return Spoken(f"the point “{title}” stands", f"“{title}”", given=False)
+    sm = c.mapping(raw, f"{path}.spoken")
     if sm is None:
         return Spoken("", "")
     p = f"{path}.spoken"

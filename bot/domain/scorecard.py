@@ -86,6 +86,8 @@ class Scorecard:
     results: tuple[ClaimResult, ...] = ()  # one per claim in user_claims, same order
     figures: tuple[str, ...] = ()  # the figures and dates the student used (older debates: empty)
     rubric: tuple[RubricLine, ...] = ()
+    hints: tuple[ClaimRef, ...] = ()  # the arguments hints offered, in order
+    hint_limit: int = 0  # hints the debate allowed (0: off)
 
     def as_dict(self) -> dict:
         def refs(items):
@@ -118,6 +120,8 @@ class Scorecard:
                 for r in self.results
             ],
             "rubric": [{"part": r.part, "result": r.result, "why": r.why} for r in self.rubric],
+            "hints": refs(self.hints),
+            "hint_limit": self.hint_limit,
         }
 
 
@@ -151,6 +155,8 @@ def build_scorecard(topic: Topic, st: DebateState, missed_count: int = 3) -> Sco
         coverage=len(raised) / len(user_side_claims) if user_side_claims else 0.0,
         results=results,
         figures=figures,
+        hints=tuple(ref(c) for c in st.hinted),
+        hint_limit=st.hint_limit,
     )
     return _with_rubric(card, len(user_side_claims), len(st.bot_claims))
 
@@ -250,6 +256,14 @@ def card_sections(topic: Topic, card: Scorecard) -> list[CardSection]:
             )
         )
     sections.append(CardSection("Evidence", tuple(evidence)))
+
+    if card.hints:
+        used = {r.id for r in card.user_claims}
+        items = [
+            CardItem(f"{r.title} — {'you used it' if r.id in used else 'you did not use it'}.") for r in card.hints
+        ]
+        title = f"Hints you asked for ({len(card.hints)} of {card.hint_limit})"
+        sections.append(CardSection(title, tuple(items)))
 
     if card.missed:
         sections.append(

@@ -121,6 +121,7 @@ class Spoken:
 
     clause: str
     phrase: str
+    given: bool = True  # False: the file had none, so both are made from the title (the check reports it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..domain.errors import CounterpointError, DuplicateMessage, StorageUnavailable  # noqa: F401  (raised by the stores)
-from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from ..domain.records import (
+    ClassRecord,
+    DebateRecord,
+    NewClass,
+    NewDebate,
+    TopicUpload,
+    TopicVersion,
+    TurnDraft,
+    TurnRecord,
+)
 
 
 class DatabaseProblem(CounterpointError, RuntimeError):
@@ -70,6 +79,26 @@ class Store(Protocol):
     async def participants(self, debate_id: int) -> list[tuple[str, str]]: ...
 
     async def participants_of(self, debate_ids: list[int]) -> dict[int, list[tuple[str, str]]]: ...
+
+    # topics teachers uploaded (one row per version, scoped to a server)
+    async def save_topic(self, new: TopicUpload) -> TopicVersion:
+        """Store the upload as the next version of its id in the server and show the topic again if it was
+        removed. The same content as the latest version stores nothing and returns that version."""
+
+    async def guild_topics(self, guild_id: str) -> list[TopicVersion]:
+        """The latest version of each topic of the server that is not removed (no bodies), by id."""
+
+    async def topic_version(
+        self, guild_id: str, topic_id: str, version: int | None = None, *, include_removed: bool = False
+    ) -> TopicVersion | None:
+        """One version with its body (the latest when ``version`` is None)."""
+
+    async def topic_by_hash(self, content_hash: str) -> TopicVersion | None:
+        """The version with this content (what a debate refers to), removed or not, with its body."""
+
+    async def remove_topic(self, guild_id: str, topic_id: str) -> int:
+        """Hide the topic in the server; delete its versions that no debate refers to. Returns how many
+        versions were hidden (0: there was no such topic)."""
 
     async def teacher_role(self, guild_id: str) -> str | None: ...
 

@@ -24,7 +24,16 @@ from pathlib import Path
 import asyncpg
 
 from ..domain.errors import ClassNotFound, DebateNotFound, JoinCodeTaken
-from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from ..domain.records import (
+    ClassRecord,
+    DebateRecord,
+    NewClass,
+    NewDebate,
+    TopicUpload,
+    TopicVersion,
+    TurnDraft,
+    TurnRecord,
+)
 from . import is_postgres_url, redact
 from .base import DuplicateMessage, StorageUnavailable
 from .rows import (
@@ -35,7 +44,11 @@ from .rows import (
     INSERT_CLASS,
     INSERT_DEBATE,
     INSERT_PARTICIPANT,
+    INSERT_TOPIC,
+    LATEST_TOPICS,
+    PRUNE_TOPIC,
     TABLES,
+    TOPIC_COLS,
     TURN_COLS,
     TURN_FIELDS,
     class_args,
@@ -44,6 +57,8 @@ from .rows import (
     debate_filters,
     debate_record,
     now,
+    topic_upload_args,
+    topic_version,
     turn_fields,
     turn_record,
 )
@@ -51,7 +66,14 @@ from .schema import load_migrations, schema_problem
 
 log = logging.getLogger(__name__)
 
-_ORDER = {"guild_settings": "guild_id", "classes": "id", "debates": "id", "participants": "seq", "turns": "id"}
+_ORDER = {
+    "guild_settings": "guild_id",
+    "classes": "id",
+    "debates": "id",
+    "participants": "seq",
+    "turns": "id",
+    "guild_topics": "id",
+}
 MIGRATION_LOCK = 0x436F756E74  # pg_advisory_lock key of "apply migrations" (advisory locks are per database)
 
 # what a database that cannot be reached or written looks like: the write was not kept, it can be sent again
@@ -380,6 +402,64 @@ class PostgresStore:
         for r in rows:
             found[r[0]].append((r[1], r[2]))
         return found
+
+    # ------------------------------------------------------------------ uploaded topics
+    async def save_topic(self, new: TopicUpload) -> TopicVersion:
+        async with self._tx() as conn:
+            # one upload of a topic id at a time in the server (the next version number is read in the insert)
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"topic:{new.guild_id}:{new.topic_id}")
+            latest = await conn.fetchrow(
+                f"SELECT {TOPIC_COLS} FROM guild_topics WHERE guild_id = $1 AND topic_id = $2"
+                " ORDER BY version DESC LIMIT 1",
+                new.guild_id,
+                new.topic_id,
+            )
+            if latest is None or latest["content_hash"] != new.content_hash or latest["removed_at"] is not None:
+                await conn.execute(_pg(INSERT_TOPIC), *topic_upload_args(new, now()))
+                await conn.execute(
+                    "UPDATE guild_topics SET removed_at = NULL WHERE guild_id = $1 AND topic_id = $2",
+                    new.guild_id,
+                    new.topic_id,
+                )
+        return await self.topic_version(new.guild_id, new.topic_id)
+
+    async def guild_topics(self, guild_id: str) -> list[TopicVersion]:
+        async with self._conn() as conn:
+            rows = await conn.fetch(_pg(LATEST_TOPICS), guild_id)
+        return [topic_version(tuple(r)) for r in rows]
+
+    async def topic_version(
+        self, guild_id: str, topic_id: str, version: int | None = None, *, include_removed: bool = False
+    ) -> TopicVersion | None:
+        sql = f"SELECT {TOPIC_COLS}, body FROM guild_topics WHERE guild_id = $1 AND topic_id = $2"
+        args: list = [guild_id, topic_id]
+        if version is not None:
+            args.append(version)
+            sql += " AND version = $3"
+        if not include_removed:
+            sql += " AND removed_at IS NULL"
+        async with self._conn() as conn:
+            row = await conn.fetchrow(sql + " ORDER BY version DESC LIMIT 1", *args)
+        return topic_version(tuple(row)[:-1], row[-1]) if row else None
+
+    async def topic_by_hash(self, content_hash: str) -> TopicVersion | None:
+        async with self._conn() as conn:
+            row = await conn.fetchrow(
+                f"SELECT {TOPIC_COLS}, body FROM guild_topics WHERE content_hash = $1 ORDER BY id LIMIT 1",
+                content_hash,
+            )
+        return topic_version(tuple(row)[:-1], row[-1]) if row else None
+
+    async def remove_topic(self, guild_id: str, topic_id: str) -> int:
+        async with self._tx() as conn:
+            status = await conn.execute(
+                "UPDATE guild_topics SET removed_at = $1 WHERE guild_id = $2 AND topic_id = $3 AND removed_at IS NULL",
+                now(),
+                guild_id,
+                topic_id,
+            )
+            await conn.execute(_pg(PRUNE_TOPIC), guild_id, topic_id)
+        return int(status.rsplit(" ", 1)[-1])
 
     async def teacher_role(self, guild_id: str) -> str | None:
         async with self._conn() as conn:

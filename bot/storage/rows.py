@@ -7,7 +7,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from ..domain.records import (
+    ClassRecord,
+    DebateRecord,
+    NewClass,
+    NewDebate,
+    TopicUpload,
+    TopicVersion,
+    TurnDraft,
+    TurnRecord,
+)
 
 
 def now() -> str:
@@ -152,10 +161,10 @@ def turn_record(r) -> TurnRecord:
 
 # ---------------------------------------------------------------------- classes
 CLASS_COLS = """id, guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,
-    join_code, teacher_id, status, created_at, closed_at"""
+    join_code, teacher_id, status, created_at, closed_at, hints"""
 INSERT_CLASS = (
     "INSERT INTO classes (guild_id, channel_id, name, topic_id, side_policy, rounds, turn_seconds, deadline, team,"
-    " join_code, teacher_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+    " join_code, teacher_id, created_at, hints) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
 
@@ -174,11 +183,56 @@ def class_args(new: NewClass, ts: str) -> tuple:
         new.join_code,
         new.teacher_id,
         ts,
+        new.hints,
     )
 
 
 def class_record(r) -> ClassRecord:
     return ClassRecord(*r[:9], bool(r[9]), *r[10:])
+
+
+# ---------------------------------------------------------------------- uploaded topics
+TOPIC_COLS = "guild_id, topic_id, version, content_hash, motion, claims, filename, uploaded_by, uploaded_at, removed_at"
+# the next version number is computed in the statement; the UNIQUE (guild_id, topic_id, version) index makes two
+# uploads at once fail rather than share a number. Parameters: topic_upload_args()
+INSERT_TOPIC = (
+    "INSERT INTO guild_topics (guild_id, topic_id, version, content_hash, motion, claims, body, filename,"
+    " uploaded_by, uploaded_at) VALUES (?, ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM guild_topics"
+    " WHERE guild_id = ? AND topic_id = ?), ?,?,?,?,?,?,?)"
+)
+# the latest version of each topic of a server that is not removed
+LATEST_TOPICS = (
+    f"SELECT {TOPIC_COLS} FROM guild_topics g WHERE guild_id = ? AND removed_at IS NULL AND version ="
+    " (SELECT MAX(version) FROM guild_topics h WHERE h.guild_id = g.guild_id AND h.topic_id = g.topic_id)"
+    " ORDER BY topic_id"
+)
+# versions of a removed topic that no debate refers to (the others stay for the transcripts)
+PRUNE_TOPIC = (
+    "DELETE FROM guild_topics WHERE guild_id = ? AND topic_id = ? AND removed_at IS NOT NULL AND NOT EXISTS"
+    " (SELECT 1 FROM debates d WHERE d.topic_id = guild_topics.topic_id AND d.topic_hash = guild_topics.content_hash)"
+)
+
+
+def topic_upload_args(new: TopicUpload, ts: str) -> tuple:
+    """Parameters of INSERT_TOPIC."""
+    return (
+        new.guild_id,
+        new.topic_id,
+        new.guild_id,
+        new.topic_id,
+        new.content_hash,
+        new.motion,
+        new.claims,
+        new.body,
+        new.filename,
+        new.uploaded_by,
+        ts,
+    )
+
+
+def topic_version(r, body: str = "") -> TopicVersion:
+    """A TopicVersion from TOPIC_COLS (and the body, when it was read)."""
+    return TopicVersion(*r[:9], removed=r[9] is not None, body=body)
 
 
 # ---------------------------------------------------------------------- whole tables (counterpoint migrate-db)
@@ -188,7 +242,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "guild_settings": ("guild_id", "teacher_role_id"),
     "classes": (
         "id", "guild_id", "channel_id", "name", "topic_id", "side_policy", "rounds", "turn_seconds", "deadline",
-        "team", "join_code", "teacher_id", "status", "created_at", "closed_at",
+        "team", "join_code", "teacher_id", "status", "created_at", "closed_at", "hints",
     ),
     "debates": (
         "id", "topic_id", "topic_hash", "user_side", "bot_side", "seed", "rebuttal_rounds", "status", "platform",
@@ -200,9 +254,14 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "debate_id", "number", "phase", "round", "speaker", "author", "text", "kind", "counted", "claims",
         "scores", "lines", "roles", "sources", "message_id", "created_at", "author_id", "moves",
     ),
+    "guild_topics": (
+        "id", "guild_id", "topic_id", "version", "content_hash", "motion", "claims", "body", "filename",
+        "uploaded_by", "uploaded_at", "removed_at",
+    ),
 }  # fmt: skip
 FLAGS = {"classes": "team", "turns": "counted"}
-IDENTITY_TABLES = ("classes", "debates", "turns")  # tables whose ids a copy keeps, and the next id follows
+# tables whose ids a copy keeps, and the next id follows
+IDENTITY_TABLES = ("classes", "debates", "turns", "guild_topics")
 
 
 def with_flags(table: str, rows: list[tuple], to) -> list[tuple]:

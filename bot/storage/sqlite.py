@@ -14,7 +14,16 @@ from urllib.parse import quote
 import aiosqlite
 
 from ..domain.errors import ClassNotFound, DebateNotFound, JoinCodeTaken
-from ..domain.records import ClassRecord, DebateRecord, NewClass, NewDebate, TurnDraft, TurnRecord
+from ..domain.records import (
+    ClassRecord,
+    DebateRecord,
+    NewClass,
+    NewDebate,
+    TopicUpload,
+    TopicVersion,
+    TurnDraft,
+    TurnRecord,
+)
 from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable
 from .rows import (
     CLASS_COLS,
@@ -23,7 +32,11 @@ from .rows import (
     INSERT_CLASS,
     INSERT_DEBATE,
     INSERT_PARTICIPANT,
+    INSERT_TOPIC,
+    LATEST_TOPICS,
+    PRUNE_TOPIC,
     TABLES,
+    TOPIC_COLS,
     TURN_COLS,
     TURN_FIELDS,
     class_args,
@@ -32,6 +45,8 @@ from .rows import (
     debate_filters,
     debate_record,
     now,
+    topic_upload_args,
+    topic_version,
     turn_fields,
     turn_record,
     with_flags,
@@ -381,6 +396,64 @@ class SQLiteStore:
             for debate_id, user_id, name in rows:
                 found[debate_id].append((user_id, name))
         return found
+
+    # ------------------------------------------------------------------ uploaded topics
+    @_serialised
+    async def save_topic(self, new: TopicUpload) -> TopicVersion:
+        latest = await self.topic_version(new.guild_id, new.topic_id, include_removed=True)
+        if latest is not None and latest.content_hash == new.content_hash and not latest.removed:
+            return latest  # the same file again: not a new version
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            await self.db.execute(INSERT_TOPIC, topic_upload_args(new, now()))
+            await self.db.execute(
+                "UPDATE guild_topics SET removed_at = NULL WHERE guild_id = ? AND topic_id = ?",
+                (new.guild_id, new.topic_id),
+            )
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        return await self.topic_version(new.guild_id, new.topic_id)
+
+    async def guild_topics(self, guild_id: str) -> list[TopicVersion]:
+        rows = await self.db.execute_fetchall(LATEST_TOPICS, (guild_id,))
+        return [topic_version(r) for r in rows]
+
+    async def topic_version(
+        self, guild_id: str, topic_id: str, version: int | None = None, *, include_removed: bool = False
+    ) -> TopicVersion | None:
+        sql = f"SELECT {TOPIC_COLS}, body FROM guild_topics WHERE guild_id = ? AND topic_id = ?"
+        args: list = [guild_id, topic_id]
+        if version is not None:
+            sql += " AND version = ?"
+            args.append(version)
+        if not include_removed:
+            sql += " AND removed_at IS NULL"
+        rows = await self.db.execute_fetchall(sql + " ORDER BY version DESC LIMIT 1", args)
+        return topic_version(rows[0][:-1], rows[0][-1]) if rows else None
+
+    async def topic_by_hash(self, content_hash: str) -> TopicVersion | None:
+        rows = await self.db.execute_fetchall(
+            f"SELECT {TOPIC_COLS}, body FROM guild_topics WHERE content_hash = ? ORDER BY id LIMIT 1", (content_hash,)
+        )
+        return topic_version(rows[0][:-1], rows[0][-1]) if rows else None
+
+    @_serialised
+    async def remove_topic(self, guild_id: str, topic_id: str) -> int:
+        await self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = await self.db.execute(
+                "UPDATE guild_topics SET removed_at = ? WHERE guild_id = ? AND topic_id = ? AND removed_at IS NULL",
+                (now(), guild_id, topic_id),
+            )
+            hidden = cur.rowcount
+            await self.db.execute(PRUNE_TOPIC, (guild_id, topic_id))
+            await self.db.execute("COMMIT")
+        except BaseException:
+            await self.db.execute("ROLLBACK")
+            raise
+        return hidden
 
     async def teacher_role(self, guild_id: str) -> str | None:
         async with self.db.execute("SELECT teacher_role_id FROM guild_settings WHERE guild_id = ?", (guild_id,)) as cur:

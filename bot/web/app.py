@@ -310,13 +310,15 @@ async def index(request: web.Request) -> web.Response:
     rows = []
     for d in found.debates:
         names = [name for _uid, name in found.people[d.id]]
+        topic = await service.topic_of(d)  # the version the debate used (uploaded topics included)
+        topics.setdefault(d.topic_id, topic.motion)
         rows.append(
             {
                 "id": d.id,
                 "when": d.created_at,
                 "students": ", ".join(names) or d.user_name,
-                "motion": topics.get(d.topic_id, d.topic_id),
-                "side": service.topic(d.topic_id).side_name(d.user_side) if d.topic_id in topics else d.user_side,
+                "motion": topic.motion,
+                "side": topic.side_name(d.user_side),
                 "status": d.status,
                 "turns": d.turn_count,
                 "class_id": d.class_id,
@@ -373,7 +375,8 @@ async def debate_page(request: web.Request) -> web.Response:
         card=_card_view(topic, card),
         map_alt=_map_alt(topic, record, card),
         formats=FORMATS,
-        topic_changed=service.topic_changed(record),
+        topic_changed=await service.topic_changed(record),
+        version=review.version,
     )
 
 
