@@ -626,3 +626,44 @@ async def test_a_taken_join_code_is_join_code_taken_on_both_stores(store):
         await store.create_class(_class(join_code="SAME22", name="Another"))
     assert err.value.join_code == "SAME22"
     assert len(await store.list_classes()) == 1
+
+
+# ---------------------------------------------------------------------- uploaded topics
+def _upload(guild="g1", topic="t", body="id: t\n", digest="h1", motion="M"):
+    from bot.domain.records import TopicUpload
+
+    return TopicUpload(guild, topic, digest, motion, 4, body, f"{topic}.yaml", "teacher-1")
+
+
+async def test_uploaded_topics_are_versioned_scoped_and_kept_while_debates_use_them(store):
+    v1 = await store.save_topic(_upload(body="one", digest="h1", motion="First"))
+    assert (v1.version, v1.content_hash, v1.motion, v1.claims, v1.removed) == (1, "h1", "First", 4, False)
+    assert (await store.save_topic(_upload(body="one", digest="h1"))).version == 1  # the same file: no new version
+    v2 = await store.save_topic(_upload(body="two", digest="h2", motion="Second"))
+    assert v2.version == 2
+    await store.save_topic(_upload(guild="g2", topic="t", body="other", digest="h9"))
+    assert [(v.topic_id, v.version, v.motion, v.body) for v in await store.guild_topics("g1")] == [
+        ("t", 2, "Second", "")
+    ]
+    assert [v.content_hash for v in await store.guild_topics("g2")] == ["h9"]
+    assert (await store.topic_version("g1", "t", 1)).body == "one"
+    assert (await store.topic_version("g1", "t")).body == "two"
+    assert (await store.topic_by_hash("h1")).version == 1
+    assert await store.topic_version("g2", "nope") is None
+
+    # a debate on version 1 keeps it through remove; version 2, used by none, is deleted
+    await store.create_debate(
+        NewDebate("t", "h1", "pro", "con", 1, 2, "discord", "u1", "Ann", "g1"), {}, TurnDraft("bot", "x", "opening", 1)
+    )
+    assert await store.remove_topic("g1", "t") == 2
+    assert await store.guild_topics("g1") == []
+    assert await store.remove_topic("g1", "t") == 0
+    kept = await store.topic_by_hash("h1")
+    assert kept is not None and kept.removed and kept.body == "one"
+    assert await store.topic_by_hash("h2") is None
+    assert [v.topic_id for v in await store.guild_topics("g2")] == ["t"]
+
+    # uploaded again after remove: shown again, as the next version
+    v3 = await store.save_topic(_upload(body="one", digest="h1"))
+    assert v3.version == 2 and not v3.removed  # version 2 was deleted, so the number is free again
+    assert [v.version for v in await store.guild_topics("g1")] == [2]

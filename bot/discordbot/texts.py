@@ -157,7 +157,9 @@ TOPIC_NOT_YAML = "Please upload the topic as a `.yaml` or `.yml` file (you sent 
 TOPIC_TOO_BIG = "That file is {size:,} bytes; a topic file may be at most {limit:,} bytes."
 TOPIC_NOT_TEXT = "That file is not UTF-8 text. Save it as UTF-8 and upload it again."
 TOPIC_PROBLEMS = "**{name}** was not uploaded: {n} problem{s} to fix.\n{problems}"
-TOPIC_PROBLEMS_FILE = "**{name}** was not uploaded: {n} problems to fix, listed in the attached file."
+TOPIC_PROBLEMS_FILE = (
+    "**{name}** was not uploaded: {n} problems to fix, all listed in the attached file. The first:\n{first}"
+)
 TOPIC_UPLOADED = "Uploaded **{id}**, version {version}: {motion}"
 TOPIC_UNCHANGED = "**{id}** is unchanged: this is the same file as version {version}."
 TOPIC_UPLOADED_USE = (

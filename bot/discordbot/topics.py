@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PROBLEMS_INLINE = 1500  # characters of problems listed in the reply; a longer list comes as a file
+PROBLEMS_LISTED = 10  # problems listed in the reply; more come as a file (the first five shown)
 REPORT_LINES_SHOWN = 6
 
 
@@ -100,12 +101,14 @@ class TopicCog(commands.GroupCog, group_name="topic", group_description=T.TOPIC_
     async def _send_problems(self, interaction: discord.Interaction, name: str, lines: list[str]) -> None:
         n = len(lines)
         listed = "\n".join(f"- `{render.clip(line, 300)}`" for line in lines)
-        if len(listed) <= PROBLEMS_INLINE:
+        if n <= PROBLEMS_LISTED and len(listed) <= PROBLEMS_INLINE:
             text = T.TOPIC_PROBLEMS.format(name=name, n=n, s="" if n == 1 else "s", problems=listed)
             await interaction.followup.send(text, ephemeral=True)
             return
+        first = "\n".join(f"- `{render.clip(line, 200)}`" for line in lines[:5])
         attached = discord.File(io.BytesIO(("\n".join(lines) + "\n").encode("utf-8")), filename="problems.txt")
-        await interaction.followup.send(T.TOPIC_PROBLEMS_FILE.format(name=name, n=n), file=attached, ephemeral=True)
+        text = T.TOPIC_PROBLEMS_FILE.format(name=name, n=n, first=first)
+        await interaction.followup.send(text, file=attached, ephemeral=True)
 
     # ------------------------------------------------------------------ list, download, remove
     @app_commands.command(name="list", description=T.TOPIC_LIST)
