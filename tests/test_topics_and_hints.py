@@ -131,6 +131,8 @@ def test_the_check_reports_gaps_in_the_file():
     assert ("focus", "focus.r2") in report.unanswered_rebuttals  # focus.r2 has no counter in the mini topic
     text = "\n".join(report.lines())
     assert "Claims without spoken forms" in text and "Rebuttals without a counter-rebuttal" in text
+    assert "1 claim without spoken forms" in report.findings()
+    assert any(f.endswith("rebuttals without a counter-rebuttal") for f in report.findings())
 
 
 def test_probes_are_rewordings_of_the_claims_own_words():

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PROBLEMS_INLINE = 1500  # characters of problems listed in the reply; a longer list comes as a file
 PROBLEMS_LISTED = 10  # problems listed in the reply; more come as a file (the first five shown)
-REPORT_LINES_SHOWN = 6
 
 
 def problem_lines(error: TopicError) -> list[str]:
@@ -88,8 +87,7 @@ class TopicCog(commands.GroupCog, group_name="topic", group_description=T.TOPIC_
             colour=render.COLOUR,
         )
         summary = report.summary[0].upper() + report.summary[1:] + "."
-        problems = [line for line in report.lines()[1:] if line.startswith(("Claims", "Cue", "Rebuttals"))]
-        detail = "\n".join(f"- {line.rstrip(':')}" for line in problems[:REPORT_LINES_SHOWN])
+        detail = "\n".join(f"- {line}" for line in report.findings())
         embed.add_field(
             name=T.TOPIC_CHECK, value=render.clip(f"**{summary}**\n{detail}\n{T.TOPIC_CHECK_FILE}", 1024), inline=False
         )

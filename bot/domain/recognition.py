@@ -77,6 +77,25 @@ class RecognitionReport:
     def summary(self) -> str:
         return f"students' arguments for {self.reliable} of {len(self.claims)} claims are recognised reliably"
 
+    def findings(self) -> list[str]:
+        """What the report found, one short line a kind (for the upload's reply; the report has the detail)."""
+
+        def n(count: int, one: str, many: str) -> str:
+            return f"{count} {one if count == 1 else many}"
+
+        out = []
+        if self.confusions:
+            out.append(n(len(self.confusions), "pair of claims confused", "pairs of claims confused"))
+        if self.weak:
+            out.append(n(len(self.weak), "claim too weak to be recognised", "claims too weak to be recognised"))
+        if self.shared_cues:
+            out.append(n(len(self.shared_cues), "cue phrase fires", "cue phrases fire") + " for several claims")
+        if self.unanswered_rebuttals:
+            out.append(n(len(self.unanswered_rebuttals), "rebuttal", "rebuttals") + " without a counter-rebuttal")
+        if self.no_spoken:
+            out.append(n(len(self.no_spoken), "claim", "claims") + " without spoken forms")
+        return out
+
     def name(self, claim_id: str) -> str:
         return f"\u201c{self.titles.get(claim_id, claim_id)}\u201d ({claim_id})"
 
