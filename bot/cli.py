@@ -175,8 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def index_cache(settings: Settings):
+    from .index_cache import IndexCache
+
+    return IndexCache(settings.cache_dir)
+
+
 def load_library(settings: Settings, quiet: bool = False) -> TopicLibrary:
-    lib = TopicLibrary.load(settings.topics_dir)
+    lib = TopicLibrary.load(settings.topics_dir, index_cache(settings))
     if lib.problems and not quiet:
         print(
             f"warning: {len(lib.problems)} problem(s) in topic files (see `counterpoint validate`); "
@@ -191,7 +197,13 @@ def load_library(settings: Settings, quiet: bool = False) -> TopicLibrary:
 def _service(settings: Settings, lib: TopicLibrary, store: Store):
     from .service import DebateService
 
-    return DebateService(lib, store, default_rounds=settings.default_rounds, turn_limit=settings.turn_limit)
+    return DebateService(
+        lib,
+        store,
+        default_rounds=settings.default_rounds,
+        turn_limit=settings.turn_limit,
+        index_cache=index_cache(settings),
+    )
 
 
 def cmd_debate(args, settings: Settings) -> int:

@@ -43,6 +43,7 @@ from .domain.records import (
 from .domain.scorecard import Scorecard, build_scorecard
 from .domain.topic import Topic
 from .export import export
+from .index_cache import IndexCache
 from .keyed import KeyedLocks
 from .reports import ClassReport, build_class_report, student_turns
 from .storage.base import Store
@@ -181,9 +182,16 @@ class Outcome:
 
 class DebateService:
     def __init__(
-        self, library: TopicLibrary, store: Store, *, default_rounds: int | None = None, turn_limit: int | None = None
+        self,
+        library: TopicLibrary,
+        store: Store,
+        *,
+        default_rounds: int | None = None,
+        turn_limit: int | None = None,
+        index_cache: IndexCache | None = None,
     ):
         self.library = library
+        self._index_cache = index_cache or IndexCache(None)
         self._store = store
         self.default_rounds = default_rounds
         self.turn_limit = turn_limit
@@ -199,9 +207,12 @@ class DebateService:
         """The engine of a shipped topic (built on first use, then kept)."""
         engine = self._engines.get(topic_id)
         if engine is None:
-            engine = DebateEngine(self.library.get(topic_id), turn_limit=self.turn_limit)
+            engine = self._new_engine(self.library.get(topic_id))
             self._engines[topic_id] = engine
         return engine
+
+    def _new_engine(self, topic: Topic) -> DebateEngine:
+        return DebateEngine(topic, self._index_cache.matcher(topic), turn_limit=self.turn_limit)
 
     def topic(self, topic_id: str | None) -> Topic:
         """A shipped topic (``find_topic`` also knows a server's uploaded ones)."""
@@ -224,7 +235,7 @@ class DebateService:
         async with self._build_locks[key]:
             engine = self._uploaded_engines.get(key)
             if engine is None:
-                engine = await asyncio.to_thread(DebateEngine, topic, turn_limit=self.turn_limit)
+                engine = await asyncio.to_thread(self._new_engine, topic)
                 self._uploaded_engines[key] = engine
                 while len(self._uploaded_engines) > CACHED_ENGINES:
                     self._uploaded_engines.popitem(last=False)
@@ -237,7 +248,7 @@ class DebateService:
         async with self._build_locks[f"parse:{key}"]:
             topic = self._uploaded.get(key)
             if topic is None:
-                topic = await asyncio.to_thread(parse_topic_text, version.body, version.filename)
+                topic = await asyncio.to_thread(parse_topic_text, version.body, version.filename, self._index_cache)
                 self._uploaded[key] = topic
                 while len(self._uploaded) > CACHED_TOPICS:
                     self._uploaded.popitem(last=False)
@@ -296,7 +307,7 @@ class DebateService:
     async def upload_topic(self, guild_id: str, text: str, filename: str, uploaded_by: str) -> Uploaded:
         """Validate an uploaded topic file as `counterpoint validate` does (TopicError lists every problem),
         check what the bot will recognise in it, and store it as the next version of its id in the server."""
-        topic = await asyncio.to_thread(parse_topic_text, text, filename)
+        topic = await asyncio.to_thread(parse_topic_text, text, filename, self._index_cache)
         if topic.id in self.library.topics:
             raise TopicError(
                 [Problem(filename, "id", f"{topic.id!r} is the id of a built-in topic; give your topic another id")]

@@ -45,6 +45,7 @@ class Settings:
     shard_count: int | None = None  # total shards of the bot (None: one process, Discord's recommendation)
     shard_ids: tuple[int, ...] | None = None  # the shards this process serves (None: all of shard_count)
     database_url: str | None = field(default=None, repr=False)  # postgresql://...: PostgreSQL, not the file
+    cache_dir: Path | None = None  # built topic indexes kept between runs (None: off, every index built)
 
     @classmethod
     def load(cls, env: dict[str, str] | None = None, config_file: str | Path | None = None) -> Settings:
@@ -136,12 +137,22 @@ class Settings:
             db_path=Path(get("db") or default_db_path()).expanduser(),
             database_url=str(get("database_url", "DATABASE_URL") or "").strip() or None,
             topics_dir=Path(get("topics") or default_topics_dir()).expanduser(),
+            cache_dir=_cache_dir(get("cache")),
             default_rounds=integer("rounds", 1, 10),
             turn_limit=integer("turn_limit", 50, 4000),
             log_level=str(get("log_level") or "INFO").upper(),
             config_file=path if path.is_file() else None,
             discord_token=get("discord_token", "DISCORD_TOKEN"),
         )
+
+
+def _cache_dir(value) -> Path | None:
+    """COUNTERPOINT_CACHE: a directory, "off" (no cache), or unset (the user cache directory)."""
+    if value is None:
+        return Path(platformdirs.user_cache_dir("counterpoint"))
+    if str(value).strip().lower() in ("off", "none", "false", "0"):
+        return None
+    return Path(str(value)).expanduser()
 
 
 def default_config_path() -> Path:

@@ -26,14 +26,15 @@ from hypothesis import strategies as st
 from bot.domain.errors import Problem, TopicError
 from bot.domain.schema import build_topic
 from bot.domain.topic import Topic
-from bot.topic_files import MAX_TOPIC_BYTES, TopicLibrary, load_topic_file, parse_topic_text
+from bot.topic_files import MAX_NODES, MAX_TOPIC_BYTES, TopicLibrary, load_topic_file, parse_topic_text
 from tests.fuzzing import FUZZ, FUZZ_EXAMPLES
 
 from .conftest import MINI
 
 # A hostile file is refused after bounded work, counted, not timed (a clock fails on a loaded machine):
-# YAML nodes composed, objects built, bytes read, digits of numbers built.
-WORK_NODES = 50_001  # bot.topic_files.MAX_NODES, and the one node that trips it
+# YAML nodes parsed (the events of the limits check, and nodes composed by the pure-Python parser), objects
+# built, bytes read, digits of numbers built.
+WORK_NODES = MAX_NODES + 1  # and the one node that trips it
 
 MINI_TEXT = MINI.read_text(encoding="utf-8")
 MINI_DOC = yaml.safe_load(MINI_TEXT)
@@ -350,11 +351,20 @@ def work(monkeypatch):
     """Counters of the loader's work, kept outside the loader (its own limits are what is under test)."""
     done = types.SimpleNamespace(nodes=0, built=0, bytes_read=0, longest_int=0)
     compose, construct = yaml.composer.Composer.compose_node, yaml.constructor.BaseConstructor.construct_object
+    parse = yaml.parse
     build_int, read_bytes = yaml.constructor.SafeConstructor.construct_yaml_int, Path.read_bytes
 
     def counted_compose(self, parent, index):
         done.nodes += 1
         return compose(self, parent, index)
+
+    node_events = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)
+
+    def counted_parse(stream, Loader=yaml.Loader):  # noqa: N803 - PyYAML's own name
+        for event in parse(stream, Loader=Loader):
+            if isinstance(event, node_events):
+                done.nodes += 1
+            yield event
 
     def counted_construct(self, node, deep=False):
         done.built += 1
@@ -370,6 +380,7 @@ def work(monkeypatch):
         return data
 
     monkeypatch.setattr(yaml.composer.Composer, "compose_node", counted_compose)
+    monkeypatch.setattr(yaml, "parse", counted_parse)
     monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_object", counted_construct)
     monkeypatch.setattr(yaml.constructor.SafeConstructor, "construct_yaml_int", counted_int)
     monkeypatch.setattr(Path, "read_bytes", counted_read)
@@ -408,9 +419,9 @@ def test_billion_laughs_inside_a_valid_topic_is_refused_quickly(tmp_path, work):
     assert work.built == 0
 
 
-def test_a_ten_megabyte_file_is_refused_quickly(tmp_path, work):
+def test_a_file_over_the_size_limit_is_refused_quickly(tmp_path, work):
     path = tmp_path / "huge.yaml"
-    path.write_bytes((MINI_TEXT.encode("utf-8") * (10 * 1024 * 1024 // len(MINI_TEXT) + 1))[: 10 * 1024 * 1024])
+    path.write_bytes((MINI_TEXT.encode("utf-8") * (MAX_TOPIC_BYTES // len(MINI_TEXT) + 2))[: MAX_TOPIC_BYTES + 1])
     work.bytes_read = 0  # (written above through write_bytes, not read)
     assert "file too large" in _refused(path, work)
     assert work.bytes_read == 0 and work.nodes == 0  # refused from its size alone

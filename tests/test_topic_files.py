@@ -179,9 +179,9 @@ def test_not_a_mapping():
     assert _text_problems("- a\n- b\n") == ["broken.yaml: expected a mapping (key: value), got a list"]
 
 
-def test_ten_megabyte_file_is_refused_before_parsing(tmp_path):
+def test_a_file_over_the_size_limit_is_refused_before_parsing(tmp_path):
     path = tmp_path / "huge.yaml"
-    path.write_bytes(b"# " + b"x" * (10 * 1024 * 1024) + b"\n")
+    path.write_bytes(b"# " + b"x" * MAX_TOPIC_BYTES + b"\n")
     read = []
     real_read = Path.read_bytes
     with (
@@ -190,7 +190,8 @@ def test_ten_megabyte_file_is_refused_before_parsing(tmp_path):
     ):
         load_topic_file(path)
     assert read == []  # refused from its size, not a byte of it read (work bounded, not timed)
-    assert f"file too large (10,485,763 bytes; a topic file may be at most {MAX_TOPIC_BYTES:,} bytes)" in str(exc.value)
+    size = MAX_TOPIC_BYTES + 3
+    assert f"file too large ({size:,} bytes; a topic file may be at most {MAX_TOPIC_BYTES:,} bytes)" in str(exc.value)
 
 
 def test_yaml_bomb_is_refused():
@@ -217,3 +218,40 @@ def test_library_skips_broken_files_and_reports_them(tmp_path):
     lib = TopicLibrary.load(tmp_path)
     assert list(lib.topics) == ["school-uniforms"]
     assert lib.problems and lib.problems[0].file.endswith("bad.yaml") and lib.problems[0].path == "sides"
+
+
+def test_a_topic_of_2000_claims_is_within_the_limits():
+    """What a teacher may need: 2,000 claims of a few lines each load (the size and node limits allow them)."""
+    data = yaml.safe_load(MINI.read_text())
+    claims = []
+    for i in range(2000):
+        side, other = ("pro", "con") if i % 2 == 0 else ("con", "pro")
+        claims.append(
+            {
+                "id": f"c{i}",
+                "side": side,
+                "title": f"Claim number {i} about uniforms",
+                "spoken": {"clause": f"claim {i} holds", "phrase": f"claim {i}"},
+                "arguments": [{"text": f"Argument {j} of claim {i}, with a few words more.", "sources": ["smith-2020"]}
+                              for j in (1, 2)],
+                "cues": [f"cue {i} one", f"cue {i} two", f"phrase {i}"],
+                "rebuttals": [{"id": f"c{i}.r{j}", "text": f"Rebuttal {j} of {i}.", "draws_on": [f"c{(i + 1) % 2000}"]}
+                              for j in (1, 2)],
+                "counter_rebuttals": [{"id": f"c{i}.c1", "answers": f"c{i}.r1", "text": f"Counter of {i}."}],
+            }
+        )  # fmt: skip
+        assert other
+    data["claims"] = claims
+    data.pop("disputed_points", None)
+    text = yaml.safe_dump(data, sort_keys=False)
+    topic = parse_topic_text(text, "big.yaml")
+    assert len(topic.claims) == 2000 and len(text.encode()) < MAX_TOPIC_BYTES
+
+
+def test_the_limits_are_checked_over_the_parse_events():
+    from bot.topic_files import MAX_DEPTH, MAX_NODES
+
+    with pytest.raises(TopicError, match=f"more than {MAX_NODES:,} YAML nodes"):
+        parse_topic_text("[" + "0," * (MAX_NODES + 1) + "0]", "dense.yaml")
+    with pytest.raises(TopicError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        parse_topic_text("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "deep.yaml")
