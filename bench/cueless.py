@@ -10,6 +10,11 @@ gold claims) and top-1 accuracy. Anchors over the very same claim texts and toke
 stopwords out): BM25 with K1 1.5, B 0.75 and TF-IDF cosine (log tf, smoothed idf, l2-normalised). The
 matcher with the shipped cues is given as the reference of what cues add.
 
+Second part, counter-argument retrieval (the shape of the public benchmark the issue names: long argumentative
+queries, one document per argument, no cues): every line of the shipped topic (arguments, rebuttals,
+counter-rebuttals) is loaded as one claim with no cues; each rebuttal is a query, its relevant documents
+are the counter-rebuttals that answer it; the query's own document is left out of its ranking.
+
 usage: python bench/cueless.py
 """
 
@@ -86,6 +91,22 @@ class TfIdfCosine:
         return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
 
 
+def lines_topic(topic: Topic) -> tuple[Topic, list[tuple[str, str, set[str]]]]:
+    """Every line of the topic as one claim without cues, and the queries: (rebuttal's doc id, its text, the
+    ids of the counter-rebuttals that answer it)."""
+    from bot.domain.topic import Claim, Line
+
+    claims, queries = [], []
+    for c in topic.claims:
+        for line in [*c.arguments, *c.rebuttals, *c.counter_rebuttals]:
+            claims.append(Claim(f"doc-{line.id}", c.side, "", (Line(line.id, line.text),), (), (), ()))
+        for r in c.rebuttals:
+            answers = {f"doc-{x.id}" for x in c.counter_rebuttals if x.answers == r.id}
+            if answers:
+                queries.append((f"doc-{r.id}", r.text, answers))
+    return replace(topic, claims=tuple(claims), misconceptions=(), disputed_points=()), queries
+
+
 def ndcg10(ranked: list[str], gold: set[str]) -> float:
     dcg = sum(1 / math.log2(r + 2) for r, c in enumerate(ranked[:10]) if c in gold)
     ideal = sum(1 / math.log2(r + 2) for r in range(min(len(gold), 10)))
@@ -138,6 +159,28 @@ def main() -> None:
     print(row)
     bm = totals["BM25 (K1 1.5, B 0.75)"][0]
     print(f"\nmatcher without cues ÷ BM25 (nDCG@10): {totals['matcher, no cues'][0] / bm:.3f}")
+
+    docs_topic, queries = lines_topic(shipped)
+    doc_ids = [c.id for c in docs_topic.claims]
+    texts = [[stem(w) for w in words(c.arguments[0].text) if w not in STOPWORDS] for c in docs_topic.claims]
+    lm, lbm25, ltfidf = Matcher(docs_topic), BM25(texts), TfIdfCosine(texts)
+
+    def lanchor(model):
+        return lambda text: [doc_ids[i] for i in model.rank([stem(w) for w in words(text) if w not in STOPWORDS])]
+
+    lrankers = {
+        "matcher": lambda text: list(lm.match(text, top=11).claims),
+        "BM25 (K1 1.5, B 0.75)": lanchor(lbm25),
+        "TF-IDF cosine": lanchor(ltfidf),
+    }
+    print(f"\ncounter-argument retrieval: {len(doc_ids)} lines as documents, {len(queries)} rebuttals as queries")
+    for rname, rank in lrankers.items():
+        nd = top1 = 0.0
+        for own, text, gold in queries:
+            ranked = [d for d in rank(text) if d != own][:10]
+            nd += ndcg10(ranked, gold)
+            top1 += bool(ranked) and ranked[0] in gold
+        print(f"  {rname:<24} nDCG@10 {nd / len(queries):.3f}  top-1 {top1 / len(queries):.3f}")
 
 
 if __name__ == "__main__":

@@ -182,3 +182,31 @@ def test_the_top_k_are_the_k_best_scores_in_order_ties_by_claim_order(matcher):
         full = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
         for k in (1, 5, 10):
             assert matcher.match(m["text"], top=k).claims == tuple(matcher.claim_ids[i] for i in full[:k])
+
+
+def _cueless(*texts: str):
+    from bot.domain.topic import Claim, KindReplies, Line, Side, Topic
+
+    claims = tuple(Claim(f"c{i}", "a", f"Point {i}", (Line(f"c{i}.a", t),), (), (), ()) for i, t in enumerate(texts))
+    kinds = {k: KindReplies(k, (Line(f"k.{k}", "reply"),)) for k in ("offtopic", "meta", "abuse", "injection")}
+    return Topic("t", "A motion", (Side("a", "A", "a"), Side("b", "B", "b")), {}, claims, kinds)
+
+
+def test_a_long_text_weighs_its_own_words_as_tf_idf_does(monkeypatch):
+    """In a long text (a pasted paragraph) the rare word it keeps coming back to outweighs rarer words it
+    names once; counted once each, as in a short message, they would not."""
+    from bot.domain import matcher as matcher_module
+
+    common = "people government power state policy history"
+    topic = _cueless(
+        f"{common} ministers decided",  # two words the text names once
+        f"{common} famine in the grain villages",  # the word the text keeps coming back to
+        f"{common} railways steel output plans",
+        f"{common} schools teachers pupils lessons",
+    )
+    long_text = f"{common} ministers, famine, decided. " + "famine, famine, the famine again. " * 3
+    long_text += "writing essays reading notes and more notes " * 2
+    assert len(Matcher(topic).tokens(long_text).content) > matcher_module.LONG_TEXT
+    assert Matcher(topic).match(long_text, top=2).claims[0] == "c1"
+    monkeypatch.setattr(matcher_module, "LONG_TEXT", 10_000)  # every word once: the two rare words win
+    assert Matcher(topic).match(long_text, top=2).claims[0] == "c0"

@@ -21,7 +21,7 @@ import heapq
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -41,6 +41,8 @@ CLAIM_THRESHOLD = 1.4  # minimum top score for a message to count as making a cl
 SECOND_RATIO = 0.62  # a second claim is reported when it scores this close to the first
 STRONG_CLAIM = 3.1  # above this a claim wins over meta/abuse/small-talk cues
 CUE_IDF_SHARE = 1.0  # how much a term's rarity among the cue lists counts, against its IDF over all text
+LONG_TEXT = 20  # content words above which a message's own words are weighted by TF-IDF
+PAIR_WORDS = 12  # content words up to which word pairs count in full (fewer per word beyond)
 # a one-word cue gives a bonus only when it is at least this specific, as a share of the most specific a word
 # can be in the topic (the IDF of a word only one claim uses): 2.0 at 26 claims, 0.83 at 4
 SINGLE_CUE_SHARE = 0.69
@@ -594,20 +596,31 @@ class Matcher:
         idx = self._index
         scores = [0.0] * len(self.claim_ids)
         hits = [0] * len(self.claim_ids)  # distinct words of the message found in each claim
-        terms = set(content)
+        terms = Counter(content)
         index, starts, ids, weights = idx.terms, idx.starts, idx.post_ids, idx.post_w
-        for term in terms:
-            i = index.get(term)
-            if i is not None:
-                for k in range(starts[i], starts[i + 1]):
-                    ci = ids[k]
-                    scores[ci] += weights[k]
-                    hits[ci] += 1
+        # a long text (a pasted paragraph, a teacher's argument) weighs its own words as TF-IDF does: a word
+        # it repeats, and a rare word, say more of what it is about; divided by the mean weight, so scores keep
+        # the scale the thresholds are set in
+        weighted = len(content) > LONG_TEXT
+        found = [(t, index[t], n) for t, n in terms.items() if t in index]
+        qw = [1.0] * len(found)
+        if weighted and found:
+            qw = [(1.0 + math.log(n)) * idx.idf.get(t, 1.0) for t, _i, n in found]
+            mean = sum(qw) / len(qw)
+            qw = [w / mean for w in qw]
+        for (_t, i, _n), q in zip(found, qw, strict=True):
+            for k in range(starts[i], starts[i + 1]):
+                ci = ids[k]
+                scores[ci] += weights[k] * q
+                hits[ci] += 1
+        # word pairs: evidence of a phrase in a message of a few words; in a long text (a pasted paragraph)
+        # they are many, mostly chance, and would drown the words' own scores, so they count less
+        pair_share = min(1.0, PAIR_WORDS / len(content)) if content else 1.0
         for term in {f"{a}_{b}" for a, b in zip(content, content[1:], strict=False)}:
             i = index.get(term)
             if i is not None:
                 for k in range(starts[i], starts[i + 1]):
-                    scores[ids[k]] += weights[k]
+                    scores[ids[k]] += weights[k] * pair_share
         # cue phrases in order, allowing up to two other words between their terms
         best_cue: dict[int, float] = {}
         for pos, s in enumerate(content):
