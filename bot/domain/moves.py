@@ -309,7 +309,10 @@ def decide(
 ) -> Reading:
     """The moves of one message, from its claim scores, its segments and the debate context."""
     n = len(ids)
-    order = sorted(range(n), key=lambda i: (-scores[i], i))
+    # by score, ties in claim order: the scored claims sorted, then the rest as they come (the same order as
+    # sorting every claim, without sorting thousands of zeros in a big topic)
+    order = sorted((i for i in range(n) if scores[i] > 0), key=lambda i: (-scores[i], i))
+    order += [i for i in range(n) if not scores[i] > 0]
     top = scores[order[0]] if n else 0.0
     sarcastic = any(s.sarcastic for s in segments)
     question = any(s.question for s in segments)
@@ -377,6 +380,14 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
     own = [i for i in order if sides[i] == user and scores[i] > 0]
     theirs = [i for i in order if sides[i] != user]
     all_ids = list(range(len(ids)))
+    # the claims anything in the message touches (a score, a name as an argument) and the points in play: no
+    # other claim can be attacked or raised, so a big topic is not read claim by claim
+    touched = set(in_play) | {i for i, v in enumerate(scores) if v > 0}
+    for seg in segments:
+        touched.update(i for i, v in enumerate(seg.scores) if v > 0)
+        if seg.pointed:
+            touched.update(i for i, v in enumerate(seg.pointed) if v >= NAME_MIN)
+    candidates = [i for i in theirs if i in touched]
 
     # "yes X, but ...": the best claim of the other side in the conceding segments
     conceded: int | None = None
@@ -394,6 +405,16 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             # "... but the numbers came from above, so it doesn't matter": the rest says X proves nothing
             undercut = undercut or any(s.after_contrast and _UNDERCUTS.search(s.text) for s in segments)
 
+    best_of_segment: dict[int, int | None] = {}
+    rejecting = {id(s) for s in segments if not s.sarcastic and _IT_WASNT.search(s.text)}  # "it wasn't X"
+
+    def best_in(seg: Segment) -> int | None:
+        """The claim the segment names best (once a segment)."""
+        key = id(seg)
+        if key not in best_of_segment:
+            best_of_segment[key] = _best_of(seg, all_ids)
+        return best_of_segment[key]
+
     def attack_evidence(i: int) -> bool:
         homes = _homes(segments, i)
         if any(s.raises for s in homes):
@@ -407,7 +428,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
             named = [s for s in segments if s.attacks and s.names and s.names[i] >= NAME_MIN]
             return any(max(in_play, key=lambda j: s.names[j]) == i for s in named)
         # "it wasn't X, it was Y": X is rejected in so many words
-        wasnt = [s for s in homes if not s.sarcastic and _IT_WASNT.search(s.text) and _best_of(s, all_ids) == i]
+        wasnt = [s for s in homes if id(s) in rejecting and best_in(s) == i]
         if wasnt and max(s.scores[i] for s in wasnt) >= threshold:
             return True
         # "your point about a power grab is wrong": a point not made yet, named as the bot's argument
@@ -424,7 +445,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
         return bool(marked) and scores[i] >= max(threshold, PREEMPT_SHARE * top)
 
     moves: list[Move] = []
-    if not any(attack_evidence(i) for i in theirs) and in_play:
+    if not any(attack_evidence(i) for i in candidates) and in_play:
         # "ur whole crazy-guy theory is wrong": the bot's point named as "your point", in words the matcher
         # does not know. It is the point in play that segment names best, else the latest one made.
         # sarcasm that argues one of the student's own claims mocks the other side in general, not a point
@@ -455,8 +476,10 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
                 target = named  # "your point about a power grab": a point of the bot's side not made yet
             moves.append(Move(ids[target], AGAINST, max(scores[target], threshold)))
             theirs = [i for i in theirs if i != target]
-    raised = [i for i in theirs if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
-    attacks = [i for i in theirs if (i != conceded or undercut) and attack_evidence(i)]
+    remaining = set(theirs)
+    candidates = [i for i in candidates if i in remaining]  # less the target found above
+    raised = [i for i in candidates if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
+    attacks = [i for i in candidates if (i != conceded or undercut) and attack_evidence(i)]
     # "the chaos thesis", "your point about the NKVD": the argument the message names as an argument
     named = {
         i: max((s.pointed[i] for s in segments if s.pointed and s.attacks and not s.concedes), default=0.0)
