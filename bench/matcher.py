@@ -10,7 +10,8 @@ Moves: on the labelled move sets (tests/data/moves_*.yaml: the development set a
 apart from the cue phrases), Matcher.read() with the message's side and points in play; top-1 is claim and
 stance right; the baseline is the old reading (Matcher.match()'s top claim, `against` when its one
 message-wide `attacks` flag is set). Latency is of Matcher.read() with a debate context (what the engine runs
-for every turn); the anchor's is of its plain match.
+for every turn) and of the isolated Matcher.match() (claims and kind, no moves); the anchor's is of its plain
+match.
 Accuracy baseline: a plain BM25 (same tokenizer, no cues, no typo correction) over the claim taxonomy's
 title, statement and key evidence. Latency anchor, measured in the same run on the same messages: a
 plain BM25 over the same claim texts (cues, title, arguments, evidence, counters; one inverted index,
@@ -197,7 +198,7 @@ def latency(matcher, texts: list[str], samples: int) -> tuple[float, float, floa
         def run(t):
             return matcher.read(t, ctx)
     else:
-        run = matcher.match
+        run = matcher if callable(matcher) else matcher.match
     for t in texts:
         run(t)
     times = []
@@ -266,9 +267,11 @@ def main() -> None:
     def report(label: str, m, anchor) -> float:
         p50, p99, worst = latency(m, texts, args.samples)
         a50, a99, _ = latency(anchor, texts, args.samples)
+        i50, i99, _ = latency(m.match, texts, args.samples)  # the isolated match: claims and kind, no moves
         print(
-            f"latency, {label}: p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms | plain BM25 anchor "
-            f"p50 {a50:.3f} ms, p99 {a99:.3f} ms | ratio p99 {p99 / a99:.1f}x ({args.samples} samples)"
+            f"latency, {label}: read() p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms | match() p50 "
+            f"{i50:.3f} ms, p99 {i99:.3f} ms | plain BM25 anchor p50 {a50:.3f} ms, p99 {a99:.3f} ms | ratio p99: "
+            f"read {p99 / a99:.1f}x, match {i99 / a99:.1f}x ({args.samples} samples)"
         )
         return p99
 

@@ -24,6 +24,7 @@ from .domain.errors import (
     JoinCodeTaken,
     NotParticipant,
     Problem,
+    StaleDebate,
     TopicError,
     UnknownSide,
     UnknownTopic,
@@ -52,6 +53,7 @@ from .topic_files import TopicLibrary, parse_topic_text
 log = logging.getLogger(__name__)
 MAX_REBUTTAL_ROUNDS = 10
 MAX_HINTS = 10
+CACHED_RECORDS = 10_000  # debates whose record is kept between turns
 CACHED_TOPICS = 64  # uploaded topics kept parsed in memory (least recently used dropped first)
 CACHED_ENGINES = 16  # uploaded topics kept with their matcher index built
 MIN_TURN_SECONDS, MAX_TURN_SECONDS = 30, 86400
@@ -201,6 +203,9 @@ class DebateService:
         self._uploaded_engines: OrderedDict[str, DebateEngine] = OrderedDict()
         self._build_locks = KeyedLocks()  # per content hash: one parse and one index build at a time
         self._locks = KeyedLocks()  # per debate: one exchange at a time
+        # the record of each debate as this service last wrote it (least recently used dropped): a turn needs
+        # no read; the store refuses a write computed from a record another writer has since changed
+        self._records: OrderedDict[int, DebateRecord] = OrderedDict()
         self._class_locks = KeyedLocks()  # per class: joining decides sides and team debates in order
 
     def engine(self, topic_id: str) -> DebateEngine:
@@ -507,6 +512,7 @@ class DebateService:
             state.to_dict(),
             opening,
         )
+        self._remember(record)
         log.info("debate %s started: topic %s, user side %s, seed %s", record.id, topic.id, side, seed)
         return Outcome(record, reply)
 
@@ -561,46 +567,61 @@ class DebateService:
         if not text or not text.strip():
             return None
         async with self._locks[debate_id]:
+            try:
+                return await self._say(debate_id, text, author, message_id, author_id, admit, cached=True)
+            except StaleDebate:  # another writer moved the debate on: read it again and answer from there
+                self._records.pop(debate_id, None)
+                return await self._say(debate_id, text, author, message_id, author_id, admit, cached=False)
+
+    async def _say(self, debate_id, text, author, message_id, author_id, admit, *, cached: bool) -> Outcome | None:
+        """say() under the debate's lock. The debate's record is the one this service last wrote when it has
+        it (no read: the exchange is then one call to the database), checked by the store at the write
+        (StaleDebate when another writer changed it meanwhile)."""
+        record = self._records.get(debate_id) if cached else None
+        if record is None:
             record = await self._store.get_debate(debate_id)
-            if not record.active:
-                raise DebateFinished(debate_id)
-            if author_id is not None and not await self.is_participant(record, author_id):
-                raise NotParticipant(debate_id, record.user_name)
-            name = command_in(text)
-            if name is not None:
-                return await self._command(record, name, author)
             if message_id is not None and await self._store.has_message(message_id):
                 raise DuplicateMessage(message_id)
-            if admit is not None and not admit():
-                return None
-            engine = await self.engine_of(record)
-            state = DebateState.from_dict(record.state)
-            turn: Turn = engine.respond(state, text)
-            user = TurnDraft(
-                "user",
-                text,
-                turn.phase,
-                turn.round,
-                author or record.user_name,
-                kind=turn.reply.kind,
-                counted=turn.reply.counted,
-                claims=turn.match.claims if turn.match else (),
-                scores=turn.match.scores if turn.match else (),
-                sources=turn.match.sources if turn.match else (),
-                moves=tuple((m.claim, m.stance) for m in turn.match.moves) if turn.match else (),
-                message_id=message_id,
-                author_id=author_id,
-            )
-            bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
-            status = turn.state.outcome if turn.state.finished else "active"
-            # a message refused before it counted (too long, a kind that costs no turn) keeps the deadline
-            deadline = deadline_after(record.turn_seconds) if turn.reply.counted else record.deadline
-            state = turn.state.to_dict()
-            status = status or "completed"
-            ts = await self._store.record_exchange(debate_id, [user, bot], state, status, deadline=deadline)
-            record = _after(record, ts, state, status, deadline, 2) if ts else await self._store.get_debate(debate_id)
-            card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
-            return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
+        if not record.active:
+            raise DebateFinished(debate_id)
+        if author_id is not None and not await self.is_participant(record, author_id):
+            raise NotParticipant(debate_id, record.user_name)
+        name = command_in(text)
+        if name is not None:
+            return await self._command(record, name, author)
+        if admit is not None and not admit():
+            return None
+        engine = await self.engine_of(record)
+        state = DebateState.from_dict(record.state)
+        turn: Turn = engine.respond(state, text)
+        user = TurnDraft(
+            "user",
+            text,
+            turn.phase,
+            turn.round,
+            author or record.user_name,
+            kind=turn.reply.kind,
+            counted=turn.reply.counted,
+            claims=turn.match.claims if turn.match else (),
+            scores=turn.match.scores if turn.match else (),
+            sources=turn.match.sources if turn.match else (),
+            moves=tuple((m.claim, m.stance) for m in turn.match.moves) if turn.match else (),
+            message_id=message_id,
+            author_id=author_id,
+        )
+        bot = self._bot_turn(engine, turn.state, turn.reply, turn.phase, turn.round)
+        status = turn.state.outcome if turn.state.finished else "active"
+        # a message refused before it counted (too long, a kind that costs no turn) keeps the deadline
+        deadline = deadline_after(record.turn_seconds) if turn.reply.counted else record.deadline
+        state = turn.state.to_dict()
+        status = status or "completed"
+        ts = await self._store.record_exchange(
+            debate_id, [user, bot], state, status, deadline=deadline, expect=record.updated_at
+        )
+        record = _after(record, ts, state, status, deadline, 2) if ts else await self._store.get_debate(debate_id)
+        self._remember(record)
+        card = build_scorecard(engine.topic, turn.state) if turn.state.finished else None
+        return Outcome(record, turn.reply, card, turn.match.claims if turn.match else ())
 
     async def forfeit(self, debate_id: int, deadline: str) -> Outcome | None:
         """The turn due at ``deadline`` was not taken: log the forfeit and the bot's reply.
@@ -611,6 +632,7 @@ class DebateService:
             record = await self._store.get_debate(debate_id)
             if not record.active or record.deadline != deadline:
                 return None
+            self._records.pop(debate_id, None)
             engine = await self.engine_of(record)
             turn = engine.forfeit(DebateState.from_dict(record.state))
             user = TurnDraft(
@@ -767,6 +789,7 @@ class DebateService:
                 ),
                 self._bot_turn(engine, new_state, reply, ph.id, state.round_in_phase),
             ]  # fmt: skip
+            self._records.pop(record.id, None)
             status = "active" if not new_state.finished else new_state.outcome or "ended"
             deadline = record.deadline if status == "active" else None  # a hint costs no time from the turn
             ts = await self._store.record_exchange(record.id, drafts, new_state.to_dict(), status, deadline=deadline)
@@ -775,6 +798,7 @@ class DebateService:
                 if ts
                 else await self._store.get_debate(record.id)
             )
+            self._remember(record)
         card = build_scorecard(engine.topic, new_state) if new_state.finished else None
         return Outcome(record, reply, card)
 
@@ -792,6 +816,15 @@ class DebateService:
         return (await self.topic_of(record)).content_hash != record.topic_hash
 
     # ------------------------------------------------------------------ helpers
+    def _remember(self, record: DebateRecord) -> None:
+        if not record.active:
+            self._records.pop(record.id, None)
+            return
+        self._records[record.id] = record
+        self._records.move_to_end(record.id)
+        while len(self._records) > CACHED_RECORDS:
+            self._records.popitem(last=False)
+
     @staticmethod
     def _bot_turn(engine: DebateEngine, state: DebateState, reply: Reply, phase: str, rnd: int) -> TurnDraft:
         sources = tuple(dict.fromkeys(s for p in reply.parts for s in p.sources))

@@ -210,3 +210,23 @@ def test_a_long_text_weighs_its_own_words_as_tf_idf_does(monkeypatch):
     assert Matcher(topic).match(long_text, top=2).claims[0] == "c1"
     monkeypatch.setattr(matcher_module, "LONG_TEXT", 10_000)  # every word once: the two rare words win
     assert Matcher(topic).match(long_text, top=2).claims[0] == "c0"
+
+
+def test_a_prefiltered_pattern_finds_what_the_pattern_finds():
+    """The loose pattern asked first never refuses a text the strict one matches (labelled messages, and
+    texts made of the patterns' own words, boundaries shifted)."""
+    import re
+
+    from bot.domain import moves
+    from bot.domain.text import Prefiltered
+
+    texts = [fold(m["text"]) for name in ("chat_eval.yaml", "moves_practice_chat.yaml", "moves_practice_formal.yaml")
+             for m in yaml.safe_load((DATA / name).read_text())["messages"]]  # fmt: skip
+    words_of = re.findall(r"[a-z]+", moves._SARCASM.pattern + moves._CONCESSION.pattern)
+    texts += [" ".join(words_of[i : i + 3]) for i in range(len(words_of))]
+    texts += ["x" + " ".join(words_of[i : i + 2]) + "y" for i in range(len(words_of))]  # words glued: no \b
+    for pattern in (moves._SARCASM, moves._CONCESSION):
+        fast = Prefiltered(pattern)
+        for text in texts:
+            strict, quick = pattern.search(text), fast.search(text)
+            assert (strict and strict.span()) == (quick and quick.span()), (pattern.pattern[:30], text)

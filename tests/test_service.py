@@ -166,3 +166,39 @@ async def test_a_taken_join_code_is_drawn_again(service, monkeypatch):
         codes.add((await service.create_class(guild_id="5", channel_id="6", name=name, topic_id=None,
                                               teacher_id="t")).join_code)  # fmt: skip
     assert len(codes) == 5
+
+
+async def test_a_turn_is_one_hand_off_to_the_database_thread(service, monkeypatch):
+    d = await start(service)
+    conn = service._store.db
+    calls = []
+    real = conn._execute
+
+    async def counted(fn, *args, **kwargs):
+        calls.append(getattr(fn, "__name__", repr(fn)))
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(conn, "_execute", counted)
+    outcome = await service.say(d.id, "Uniforms cost families money.", author_id="u1", message_id="m1")
+    assert outcome is not None and outcome.debate.turn_count == 3
+    assert calls == ["_exchange"]  # no read, one transaction: the turns, the state and the commit in one call
+
+
+async def test_a_debate_changed_by_another_writer_is_read_again(mini_library, tmp_path):
+    from bot.domain.errors import StaleDebate
+    from bot.domain.records import TurnDraft
+
+    path = tmp_path / "two.sqlite3"
+    async with SQLiteStore(path) as one, SQLiteStore(path) as two:
+        first, second = DebateService(mini_library, one), DebateService(mini_library, two)
+        d = await start(first)
+        # the other writer (another process on the same log) answers a turn of the same debate
+        await second.say(d.id, "Uniforms cost families money.", author_id="u1", message_id="m1")
+        with pytest.raises(StaleDebate):  # the store refuses a write computed from the old record
+            await one.record_exchange(d.id, [TurnDraft("user", "x", "opening", 1)], {}, "active", expect=d.updated_at)
+        outcome = await first.say(d.id, "Rich and poor look the same in uniforms.", author_id="u1", message_id="m2")
+        turns = await first.turns(d.id)
+    assert [t.number for t in turns] == [1, 2, 3, 4, 5] and outcome.debate.turn_count == 5
+    assert [t.message_id for t in turns if t.speaker == "user"] == ["m1", "m2"]
+    # the answer was computed from the state the other writer left: the debate moved on a round
+    assert outcome.debate.state["turns"] == 3

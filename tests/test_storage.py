@@ -667,3 +667,20 @@ async def test_uploaded_topics_are_versioned_scoped_and_kept_while_debates_use_t
     v3 = await store.save_topic(_upload(body="one", digest="h1"))
     assert v3.version == 2 and not v3.removed  # version 2 was deleted, so the number is free again
     assert [v.version for v in await store.guild_topics("g1")] == [2]
+
+
+async def test_an_exchange_computed_from_an_old_record_is_refused_whole(store):
+    from bot.domain.errors import StaleDebate
+
+    d = await store.create_debate(_new(), {"n": 0}, OPENING)
+    ts = await store.record_exchange(
+        d.id, [TurnDraft("user", "a", "opening", 1)], {"n": 1}, "active", expect=d.updated_at
+    )
+    with pytest.raises(StaleDebate):
+        await store.record_exchange(
+            d.id, [TurnDraft("user", "b", "opening", 1, message_id="late")], {"n": 9}, "active", expect=d.updated_at
+        )
+    assert (await store.get_debate(d.id)).state == {"n": 1} and len(await store.turns(d.id)) == 2
+    assert not await store.has_message("late")
+    await store.record_exchange(d.id, [TurnDraft("user", "c", "opening", 1)], {"n": 2}, "active", expect=ts)
+    assert (await store.get_debate(d.id)).state == {"n": 2}

@@ -75,7 +75,8 @@ RULES = (
     "Each message you post here is one turn: make your point, with evidence if you have it. "
     "I answer what you actually said, with sources.\n"
     "Format: {format}.{time}\n"
-    "Commands: `/debate status`, `/debate concede`, `/debate end`, `/debate transcript`."
+    "Commands: `/debate status`, `/debate hint` (an argument your side could make), `/debate concede`, "
+    "`/debate end`, `/debate transcript`."
 )
 RULES_TIME = "\nYou have {minutes} for each turn; I'll remind you before time runs out."
 GROUND_RULES = "Ground rules"
@@ -87,7 +88,8 @@ HELP_TEXT = (
     "`/debate start` opens a thread (or runs in this DM). Then just write: every message of yours in the "
     "thread is a turn. The debate has an opening, rebuttal rounds and a closing; at the end you get a "
     "scorecard: what you argued, what I rebutted, what stood, and the strongest arguments you missed.\n\n"
-    "`/debate status` where you are · `/debate concede` · `/debate end` · `/debate topics` · "
+    "`/debate status` where you are · `/debate hint` an argument your side could make · `/debate concede` · "
+    "`/debate end` · `/debate topics` · "
     "`/debate history` your debates · `/debate transcript` the full log as a file."
 )
 TOPICS_TITLE = "Motions"

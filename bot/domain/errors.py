@@ -79,6 +79,15 @@ class DuplicateMessage(CounterpointError):
         super().__init__(f"message {message_id} was already processed")
 
 
+class StaleDebate(CounterpointError):
+    """The debate changed since the record an exchange was computed from was read (another writer): nothing
+    was stored; read it again and recompute."""
+
+    def __init__(self, debate_id: int):
+        self.debate_id = debate_id
+        super().__init__(f"debate {debate_id} changed while its turn was being answered")
+
+
 class StorageUnavailable(CounterpointError):
     """The log cannot be written (disk full, read-only file): the turn was not stored and can be sent again."""
 

@@ -30,7 +30,7 @@ from rapidfuzz.process import extractOne
 from .english import WORDS as ENGLISH
 from .misconceptions import Index as MisconceptionIndex
 from .moves import Context, Reading, decide, segment
-from .text import NEGATIONS, STOPWORDS, fold, folded_words, stem, words
+from .text import NEGATIONS, STOPWORDS, Prefiltered, fold, folded_words, stem, words
 from .topic import Topic
 
 FIELD_WEIGHTS = {"cue": 3.0, "title": 2.0, "argument": 1.0, "evidence": 1.0, "counter": 0.5}
@@ -333,6 +333,8 @@ class Matcher:
         denial = topic.kinds.get("denial")
         patterns = {k: p for k, p in KIND_PATTERNS.items() if k != "denial" or (denial is not None and denial.cues)}
         self._kind_re = {k: re.compile("|".join(f"(?:{p})" for p in pats)) for k, pats in patterns.items()}
+        if "injection" in self._kind_re:  # asked of every message: the loose pattern first (see Prefiltered)
+            self._kind_re["injection"] = Prefiltered(self._kind_re["injection"])
         self._typo_cache: dict[str, str | None] = {}
         n = max(len(self.claim_ids), 1)
         unit = math.log(1 + (n - 0.5) / 1.5) if n > 1 else 1.0
@@ -504,8 +506,8 @@ class Matcher:
         attacks = any(w in NEGATIONS for w in tok.corrected) or " but " in f" {tok.folded} "
         sources = self._cited_sources(content)
 
-        kind = self._kind(tok.folded, list(tok.stems))
         best = ranked[0][0] if ranked else 0.0
+        kind = self._kind(tok.folded, list(tok.stems), strong=best >= self.strong and top is None)
         if top is not None:  # retrieval mode: the K best whatever their score
             chosen = [(-neg, i) for neg, i in heapq.nsmallest(top, ((-sc, i) for i, sc in enumerate(scores)))]
         elif kind in ("injection", "denial") or best < self.threshold or (kind and best < self.strong):
@@ -532,7 +534,7 @@ class Matcher:
         tok = self.tokens(text, budget)
         content = list(tok.content)
         scores = self._score(content)
-        kind = self._kind(tok.folded, list(tok.stems))
+        kind = self._kind(tok.folded, list(tok.stems), strong=max(scores, default=0.0) >= self.strong)
 
         def score(piece: str) -> tuple[list[float], list[float]]:
             stems = list(self.tokens(piece, budget).content)
@@ -659,7 +661,9 @@ class Matcher:
         order = {sid: i for i, (_, sid) in enumerate(self._index.source_cues)}
         return tuple(sorted(found, key=lambda sid: order[sid]))
 
-    def _kind(self, folded: str, stems: list[str]) -> str | None:
+    def _kind(self, folded: str, stems: list[str], strong: bool = False) -> str | None:
+        """The message's kind by its cues, in KIND_ORDER. ``strong``: a claim scores above ``self.strong``, so
+        only injection and denial can change the verdict; the other kinds' patterns are not run."""
         cued: set[str] = set()
         first = self._index.kind_first
         for p, s in enumerate(stems):
@@ -667,6 +671,8 @@ class Matcher:
                 if kind not in cued and _in_order(stems, p, cue):
                     cued.add(kind)
         for kind in KIND_ORDER:
+            if strong and kind not in ("injection", "denial"):
+                return None
             if kind in cued:
                 return kind
             pattern = self._kind_re.get(kind)

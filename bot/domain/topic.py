@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 KINDS = ("offtopic", "meta", "abuse", "denial", "injection", "unclear")
 PHASES = ("opening", "rebuttal", "closing")
@@ -28,6 +29,7 @@ _CO_AUTHOR = re.compile(  # ", and Oleg V. Naumov" / " and Viktor N. Zemskov" / 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
+@lru_cache(maxsize=8192)  # every citation in every reply asks again: derive each once
 def derive_short(citation: str, source_id: str = "") -> str:
     """ "Author Year" from a citation that starts "Surname, Given." ("" when it does not).
 

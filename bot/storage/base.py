@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..domain.errors import CounterpointError, DuplicateMessage, StorageUnavailable  # noqa: F401  (raised by the stores)
+from ..domain.errors import (  # noqa: F401  (raised by the stores)
+    CounterpointError,
+    DuplicateMessage,
+    StaleDebate,
+    StorageUnavailable,
+)
 from ..domain.records import (
     ClassRecord,
     DebateRecord,
@@ -35,12 +40,20 @@ class Store(Protocol):
         """Insert the debate, its participant and the bot's opening turn in one transaction."""
 
     async def record_exchange(
-        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+        self,
+        debate_id: int,
+        turns: list[TurnDraft],
+        state: dict,
+        status: str,
+        *,
+        deadline: str | None = None,
+        expect: str | None = None,
     ) -> str | None:
         """Append turns (a user turn and the bot's reply), the new state and the next turn's deadline
         (None: untimed) in one transaction. Returns the commit time (ISO), or None if the store does not say.
 
-        Raises DuplicateMessage (and stores nothing) when a turn's message_id was seen before.
+        Raises DuplicateMessage (and stores nothing) when a turn's message_id was seen before, and StaleDebate
+        (nothing stored) when ``expect`` is given and the debate's updated_at is no longer that.
         """
 
     async def get_debate(self, debate_id: int) -> DebateRecord: ...

@@ -35,7 +35,7 @@ from ..domain.records import (
     TurnRecord,
 )
 from . import is_postgres_url, redact
-from .base import DuplicateMessage, StorageUnavailable
+from .base import DuplicateMessage, StaleDebate, StorageUnavailable
 from .rows import (
     CLASS_COLS,
     DEBATE_COLS,
@@ -236,7 +236,14 @@ class PostgresStore:
         return await self.get_debate(debate_id)
 
     async def record_exchange(
-        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+        self,
+        debate_id: int,
+        turns: list[TurnDraft],
+        state: dict,
+        status: str,
+        *,
+        deadline: str | None = None,
+        expect: str | None = None,
     ) -> str:
         """One transaction; returns its time (the debate's updated_at). DuplicateMessage: nothing stored."""
         ts = now()
@@ -253,16 +260,20 @@ class PostgresStore:
                         _INSERT_TURN, [(debate_id, last + i, *turn_fields(t, ts)) for i, t in enumerate(turns, 1)]
                     )
                 finished = ts if status != "active" else None
-                await conn.execute(
+                done = await conn.execute(
                     "UPDATE debates SET state = $1, status = $2, updated_at = $3,"
-                    " finished_at = COALESCE(finished_at, $4), deadline = $5 WHERE id = $6",
+                    " finished_at = COALESCE(finished_at, $4), deadline = $5 WHERE id = $6"
+                    " AND ($7::text IS NULL OR updated_at = $7)",
                     json.dumps(state),
                     status,
                     ts,
                     finished,
                     deadline if status == "active" else None,
                     debate_id,
+                    expect,
                 )
+                if done == "UPDATE 0":  # the row is locked and there: another writer moved it on
+                    raise StaleDebate(debate_id)
             return ts
         except asyncpg.UniqueViolationError as exc:
             if exc.constraint_name != "turns_message_id_key":

@@ -24,7 +24,7 @@ from ..domain.records import (
     TurnDraft,
     TurnRecord,
 )
-from .base import DatabaseProblem, DuplicateMessage, StorageUnavailable
+from .base import DatabaseProblem, DuplicateMessage, StaleDebate, StorageUnavailable
 from .rows import (
     CLASS_COLS,
     DEBATE_COLS,
@@ -62,6 +62,35 @@ _INSERT_NEXT_TURN = (
     f"INSERT INTO turns (debate_id, number, {TURN_FIELDS}) VALUES"
     " (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM turns WHERE debate_id = ?), ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+
+
+_UPDATE_DEBATE = (
+    "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?),"
+    " deadline = ? WHERE id = ?"
+)
+_EXPECT = " AND updated_at = ?"
+
+
+def _exchange(conn: sqlite3.Connection, debate_id: int, rows: list[tuple], update: tuple, expect: str | None) -> None:
+    """One exchange's transaction, run in the database thread as one call: the turns (numbered in SQL), the
+    debate's new state, the commit. Raises (after a rollback) what the statements raise, StaleDebate when
+    ``expect`` is not the debate's updated_at, DebateNotFound when there is no such debate."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(_INSERT_NEXT_TURN, rows)
+        if expect is None:
+            cur = conn.execute(_UPDATE_DEBATE, update)
+        else:
+            cur = conn.execute(_UPDATE_DEBATE + _EXPECT, (*update, expect))
+        if cur.rowcount != 1:
+            exists = conn.execute("SELECT 1 FROM debates WHERE id = ?", (debate_id,)).fetchone()
+            raise StaleDebate(debate_id) if exists else DebateNotFound(debate_id)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
 
 
 def _serialised(method):
@@ -249,21 +278,35 @@ class SQLiteStore:
 
     @_serialised
     async def record_exchange(
-        self, debate_id: int, turns: list[TurnDraft], state: dict, status: str, *, deadline: str | None = None
+        self,
+        debate_id: int,
+        turns: list[TurnDraft],
+        state: dict,
+        status: str,
+        *,
+        deadline: str | None = None,
+        expect: str | None = None,
     ) -> str:
         ts = now()
-        await self.db.execute("BEGIN IMMEDIATE")
+        rows = [(debate_id, debate_id, *turn_fields(t, ts)) for t in turns]
+        finished = ts if status != "active" else None
+        update = (json.dumps(state), status, ts, finished, deadline if status == "active" else None, debate_id)
+        run = getattr(self.db, "_execute", None)
         try:
-            # few round trips to the database thread: the turns numbered in SQL, in one executemany
-            await self.db.executemany(_INSERT_NEXT_TURN, [(debate_id, debate_id, *turn_fields(t, ts)) for t in turns])
-            finished = ts if status != "active" else None
-            cur = await self.db.execute(
-                "UPDATE debates SET state = ?, status = ?, updated_at = ?, finished_at = COALESCE(finished_at, ?),"
-                " deadline = ? WHERE id = ?",
-                (json.dumps(state), status, ts, finished, deadline if status == "active" else None, debate_id),
-            )
+            if run is not None:  # the whole transaction in one hand-off to the database thread
+                await run(_exchange, self.db._conn, debate_id, rows, update, expect)
+                return ts
+            # an aiosqlite without _execute: the same statements, one hand-off each
+            await self.db.execute("BEGIN IMMEDIATE")
+            await self.db.executemany(_INSERT_NEXT_TURN, rows)
+            if expect is None:
+                cur = await self.db.execute(_UPDATE_DEBATE, update)
+            else:
+                cur = await self.db.execute(_UPDATE_DEBATE + _EXPECT, (*update, expect))
             if cur.rowcount != 1:
-                raise DebateNotFound(debate_id)
+                await self._rollback()
+                exists = await self.db.execute_fetchall("SELECT 1 FROM debates WHERE id = ?", (debate_id,))
+                raise StaleDebate(debate_id) if exists else DebateNotFound(debate_id)
             await self.db.execute("COMMIT")
             return ts
         except sqlite3.IntegrityError as exc:
