@@ -200,3 +200,33 @@ async def test_a_student_may_not_upload_list_or_remove(server, run, db):
         assert "Only teachers" in (await answer_of(server, iid, lambda m: bool(m.content))).content
     async with SQLiteStore(db) as store:
         assert await store.guild_topics(str(server.guild_id)) == []
+
+
+async def test_a_class_debate_runs_on_an_uploaded_topic_with_hints_off(server, run, db):
+    proc = await run()
+    teacher = await make_teacher(server)
+    await upload(server, teacher, STARTER)
+    iid, _ = await server.send_interaction(
+        "class create",
+        {"name": "10B", "topic": TOPIC_ID, "side_policy": "proposition", "hints": 0},
+        user_id=teacher,
+    )
+    announce = await answer_of(server, iid, lambda m: bool(m.embeds))
+    description = announce.embeds[0]["description"]
+    assert "Homework should be abolished" in description and "Hints: off" in description
+    code = description.split("code:")[1].split("`")[0]
+    alice = server.user_id("alice")
+    await server.send_interaction("class join", {"code": code}, user_id=alice)
+    opening = await server.wait_for_message(
+        lambda m: any(e.get("title") == "My opening" for e in m.embeds), timeout=TIMEOUT
+    )
+    mid = await server.send_message(opening.channel_id, alice, "poorer pupils have no quiet place to work")
+    await proc.until_handled(mid)
+    iid, _ = await server.send_interaction("debate hint", {}, user_id=alice, channel_id=opening.channel_id)
+    hint = await answer_of(server, iid, lambda m: bool(m.content))
+    assert hint.ephemeral and "turned off" in hint.content
+    record, turns = await debate_turns(db, 1)
+    assert record.topic_id == TOPIC_ID and record.user_side == "abolish" and record.class_id == 1
+    argued = next(t for t in turns if t.text.startswith("poorer pupils"))
+    assert argued.claims[:1] == ("inequality",)
+    assert [(t.text, t.kind) for t in turns[-2:]] == [("/hint", "command"), (hint.content, "hint")]

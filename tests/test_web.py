@@ -374,3 +374,18 @@ async def test_each_citation_in_a_reply_links_to_its_entry_in_the_source_list(we
     for anchor in anchors:
         assert f'<li id="{anchor}">' in page  # the entry in the page's source list
     assert "(smith-2020" not in page and "smith-2020)" not in page
+
+
+async def test_a_debate_on_an_uploaded_topic_shows_its_version(web):
+    from bot.topic_files import starter_topic_text
+
+    await web.service.upload_topic("g1", starter_topic_text(), "homework.yaml", "t1")
+    d = (await web.service.start("homework-debate", "keep", seed=1, guild_id="g1", platform="discord")).debate
+    resp, body = await web.get(f"/debates/{d.id}", "all")
+    page = text(body)
+    assert resp.status == 200 and "Homework should be abolished in secondary schools" in page
+    assert "uploaded by a teacher: version 1, uploaded 20" in page
+    _, index = await web.get("/", "all")
+    assert "Homework should be abolished in secondary schools" in text(index)  # the motion, not the id
+    _, shipped = await web.get(f"/debates/{web.ids['alice']}", "all")
+    assert "school-uniforms</code>, built in" in text(shipped)
