@@ -254,11 +254,14 @@ class DebateService:
             topic = self._uploaded.get(key)
             if topic is None:
                 topic = await asyncio.to_thread(parse_topic_text, version.body, version.filename, self._index_cache)
-                self._uploaded[key] = topic
-                while len(self._uploaded) > CACHED_TOPICS:
-                    self._uploaded.popitem(last=False)
-            self._uploaded.move_to_end(key)
+            self._keep_topic(topic)
             return topic
+
+    def _keep_topic(self, topic: Topic) -> None:
+        self._uploaded[topic.content_hash] = topic
+        self._uploaded.move_to_end(topic.content_hash)
+        while len(self._uploaded) > CACHED_TOPICS:
+            self._uploaded.popitem(last=False)
 
     async def find_topic(self, topic_id: str | None, guild_id: str | None = None) -> Topic:
         """The topic a new debate or class uses: a shipped one, or the latest version of the server's upload."""
@@ -317,7 +320,7 @@ class DebateService:
             raise TopicError(
                 [Problem(filename, "id", f"{topic.id!r} is the id of a built-in topic; give your topic another id")]
             )
-        self._uploaded[topic.content_hash] = topic
+        self._keep_topic(topic)
         engine = await self.engine_for(topic)
         report = await asyncio.to_thread(check_recognition, topic, engine.matcher)
         latest = await self._store.topic_version(guild_id, topic.id)

@@ -1,4 +1,4 @@
-"""Autocomplete shared by the cogs: the topics a command may name in this server."""
+"""What the cogs share: the teacher rule, and the autocomplete of the topics a command may name here."""
 
 from __future__ import annotations
 
@@ -8,14 +8,27 @@ import discord
 from discord import app_commands
 
 from . import render
+from . import texts as T
+from .errors import UserFacingError
 
 if TYPE_CHECKING:
     from ..service import DebateService
+    from .host import Debates
 
 
 def guild_of(interaction: discord.Interaction) -> str | None:
     """The server's id as the service knows it (None in a DM)."""
     return str(interaction.guild_id) if interaction.guild_id else None
+
+
+async def require_teacher(debates: Debates, interaction: discord.Interaction) -> str:
+    """The server's id, when the user is a teacher there (Manage Server, or the role set with /class setup);
+    else a UserFacingError (the rule of /class and /topic)."""
+    if interaction.guild_id is None:
+        raise UserFacingError(T.CLASS_GUILD_ONLY)
+    if not await debates.is_teacher(interaction):
+        raise UserFacingError(T.CLASS_TEACHERS_ONLY)
+    return str(interaction.guild_id)
 
 
 async def topic_choices(

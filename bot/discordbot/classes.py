@@ -22,7 +22,7 @@ from ..reports import class_report_csv, class_report_html
 from . import render
 from . import texts as T
 from .buttons import SideButton
-from .choices import topic_choices
+from .choices import require_teacher, topic_choices
 from .errors import UserFacingError, routed
 from .host import DEBATE_COG
 
@@ -79,10 +79,7 @@ class ClassCog(commands.GroupCog, group_name="class", group_description=T.CLASS_
 
     # ------------------------------------------------------------------ checks
     async def _require_teacher(self, interaction: discord.Interaction) -> None:
-        if interaction.guild_id is None:
-            raise UserFacingError(T.CLASS_GUILD_ONLY)
-        if not await self.debates.is_teacher(interaction):
-            raise UserFacingError(T.CLASS_TEACHERS_ONLY)
+        await require_teacher(self.debates, interaction)
 
     async def _class_here(
         self, interaction: discord.Interaction, class_id: int | None, *, open_only: bool = False

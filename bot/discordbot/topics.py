@@ -20,7 +20,7 @@ from ..domain.errors import TopicError
 from ..topic_files import MAX_TOPIC_BYTES
 from . import render
 from . import texts as T
-from .choices import guild_of, uploaded_choices
+from .choices import guild_of, require_teacher, uploaded_choices
 from .errors import UserFacingError
 from .host import DEBATE_COG
 
@@ -49,11 +49,7 @@ class TopicCog(commands.GroupCog, group_name="topic", group_description=T.TOPIC_
         return self.bot.get_cog(DEBATE_COG)  # type: ignore[return-value]
 
     async def _require_teacher(self, interaction: discord.Interaction) -> str:
-        if interaction.guild_id is None:
-            raise UserFacingError(T.CLASS_GUILD_ONLY)
-        if not await self.debates.is_teacher(interaction):
-            raise UserFacingError(T.CLASS_TEACHERS_ONLY)
-        return str(interaction.guild_id)
+        return await require_teacher(self.debates, interaction)
 
     # ------------------------------------------------------------------ upload
     @app_commands.command(name="upload", description=T.TOPIC_UPLOAD)
