@@ -252,3 +252,33 @@ async def test_hint_in_the_terminal(mini_library, tmp_path):
 
 def test_library_sees_no_uploaded_topics(tmp_path):
     assert TopicLibrary.load(tmp_path).topics == {}
+
+
+def test_the_topics_own_words_are_never_off_topic():
+    """ "homework" is small talk in the purges debate and the subject of the starter's: a built-in off-topic
+    word the topic's claims use, or a word of the motion, keeps a message on the motion."""
+    topic = parse_topic_text(STARTER, "s.yaml")
+    m = Matcher(topic)
+    assert m.match("in the end homework hurts the pupils who need help most").kind != "offtopic"
+    assert m.match("what is your favourite pizza").kind == "offtopic"
+    shipped = Matcher(load_shipped())
+    assert shipped.match("lol my homework is due tomorrow").kind == "offtopic"
+
+
+def load_shipped():
+    from bot.topic_files import default_topics_dir, load_topic_file
+
+    return load_topic_file(default_topics_dir() / "great-purges.yaml")
+
+
+async def test_a_hint_names_what_was_hinted_when_nothing_else_is_left(service, tmp_path):
+    from bot.domain.engine import DebateEngine
+
+    engine = DebateEngine(parse_topic_text(STARTER, "s.yaml"))
+    state, _ = engine.opening(engine.new_state("abolish", 4))
+    state = engine.respond(state, "Homework stresses kids out, they lose sleep and get no free time").state
+    state, first = engine.command(state, "hint")
+    assert "homework widens the gap between rich and poor pupils" in first.text
+    _, second = engine.command(state, "hint")
+    assert second.text.startswith("I've already pointed you to every argument I know for your side")
+    assert "that homework widens the gap between rich and poor pupils, in your own words" in second.text

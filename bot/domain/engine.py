@@ -521,6 +521,9 @@ class DebateEngine:
             key=lambda c: (-c.strength, -max(len(a.sources) for a in c.arguments), c.id),
         )
         if not unused:
+            given = [c for c in st.hinted if c not in st.user_claims]
+            if given:  # hints named them, the student has not made them yet
+                return ReplyPart("system", P.HINT_ALL_GIVEN.format(clause=self.topic.claim(given[-1]).spoken.clause))
             return ReplyPart("system", P.HINT_NONE)
         claim = unused[0]
         arg = max(claim.arguments, key=lambda a: (len(a.sources) > 0, -len(a.text)))

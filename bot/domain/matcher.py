@@ -294,6 +294,9 @@ class _Index:
     source_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     kind_first: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
     topic_stems: frozenset[str] = frozenset()
+    # the motion's words that most claims use ("homework", "stalin"): too common among the claims to name one,
+    # but a message using them is about the motion
+    motion_stems: frozenset[str] = frozenset()
     names: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # stem -> (claim, weight)
 
     _ARRAYS = {"starts": "q", "post_ids": "l", "post_w": "d"}
@@ -453,6 +456,8 @@ class Matcher:
         idx.vocab = sorted(raw_vocab)
         idx.vocab_set = frozenset(raw_vocab)
         idx.topic_stems = frozenset(t for t in idx.idf if "_" not in t)
+        motion = {stem(w) for w in words(topic.motion) if w not in STOPWORDS and len(w) > 3}
+        idx.motion_stems = frozenset(t for t in motion if t in idx.idf and idx.idf[t] <= 0.3)
         return idx
 
     # ------------------------------------------------------------------ matching
@@ -592,7 +597,8 @@ class Matcher:
         return scores
 
     def _on_topic(self, content: list[str]) -> bool:
-        return any(s in self._index.topic_stems and self._index.idf.get(s, 0) > 0.3 for s in content)
+        idx = self._index
+        return any((s in idx.topic_stems and idx.idf.get(s, 0) > 0.3) or s in idx.motion_stems for s in content)
 
     def _score(self, content: list[str], raw: bool = False) -> list[float]:
         idx = self._index
@@ -680,6 +686,12 @@ class Matcher:
                 continue
             if kind == "denial":
                 if any(not _reported(folded, m.start()) for m in pattern.finditer(folded)):
+                    return kind
+            elif kind == "offtopic":
+                # "homework" is small talk in a debate on the purges and the subject of a debate on homework:
+                # a built-in off-topic word the topic's own claims use does not make a message off-topic
+                vocab = self._index.vocab_set
+                if any(not all(w in vocab for w in folded_words(m.group(0))) for m in pattern.finditer(folded)):
                     return kind
             elif pattern.search(folded):
                 return kind

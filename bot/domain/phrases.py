@@ -60,6 +60,10 @@ HINTS_LEFT = "(You have {n} hint{s} left.)"
 HINTS_LAST = "(That was your last hint.)"
 HINTS_USED = "You've used your {n} hint{s} for this debate. Trust your own case now: what is your strongest point?"
 HINTS_OFF = "Hints are turned off for this debate. Make the strongest argument you can think of."
+HINT_ALL_GIVEN = (
+    "I've already pointed you to every argument I know for your side. Make the one I gave you: that {clause}, "
+    "in your own words."
+)
 HINT_NONE = "You've already raised every argument I know for your side. Press the strongest one harder, with evidence."
 DENIAL_REDIRECT = (
     "That is the record, and it is not up for debate. What is open is why it happened and who carries the "
