@@ -11,6 +11,7 @@ the bot goes on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import marshal
@@ -28,6 +29,7 @@ _CODE_FILES = ("domain/matcher.py", "domain/text.py", "domain/english.py", "doma
                "domain/moves.py", "domain/topic.py", "topic_files.py")  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1)  # once a process: the files do not change under it
 def _code_fingerprint() -> str:
     """What an index depends on besides the topic: the matcher's code and the Python version (marshal's
     format changes between versions)."""

@@ -391,7 +391,6 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
         touched.update(i for i, v in enumerate(seg.scores) if v > 0)
         if seg.pointed:
             touched.update(i for i, v in enumerate(seg.pointed) if v >= NAME_MIN)
-    candidates = [i for i in theirs if i in touched]
 
     # "yes X, but ...": the best claim of the other side in the conceding segments
     conceded: int | None = None
@@ -449,7 +448,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
         return bool(marked) and scores[i] >= max(threshold, PREEMPT_SHARE * top)
 
     moves: list[Move] = []
-    if not any(attack_evidence(i) for i in candidates) and in_play:
+    if not any(attack_evidence(i) for i in theirs if i in touched) and in_play:
         # "ur whole crazy-guy theory is wrong": the bot's point named as "your point", in words the matcher
         # does not know. It is the point in play that segment names best, else the latest one made.
         # sarcasm that argues one of the student's own claims mocks the other side in general, not a point
@@ -480,8 +479,7 @@ def _moves_in_context(ids, sides, scores, order, segments, ctx: Context, thresho
                 target = named  # "your point about a power grab": a point of the bot's side not made yet
             moves.append(Move(ids[target], AGAINST, max(scores[target], threshold)))
             theirs = [i for i in theirs if i != target]
-    remaining = set(theirs)
-    candidates = [i for i in candidates if i in remaining]  # less the target found above
+    candidates = [i for i in theirs if i in touched]
     raised = [i for i in candidates if any(s.raises for s in _homes(segments, i)) and scores[i] >= threshold]
     attacks = [i for i in candidates if (i != conceded or undercut) and attack_evidence(i)]
     # "the chaos thesis", "your point about the NKVD": the argument the message names as an argument

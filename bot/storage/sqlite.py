@@ -291,23 +291,10 @@ class SQLiteStore:
         rows = [(debate_id, debate_id, *turn_fields(t, ts)) for t in turns]
         finished = ts if status != "active" else None
         update = (json.dumps(state), status, ts, finished, deadline if status == "active" else None, debate_id)
-        run = getattr(self.db, "_execute", None)
         try:
-            if run is not None:  # the whole transaction in one hand-off to the database thread
-                await run(_exchange, self.db._conn, debate_id, rows, update, expect)
-                return ts
-            # an aiosqlite without _execute: the same statements, one hand-off each
-            await self.db.execute("BEGIN IMMEDIATE")
-            await self.db.executemany(_INSERT_NEXT_TURN, rows)
-            if expect is None:
-                cur = await self.db.execute(_UPDATE_DEBATE, update)
-            else:
-                cur = await self.db.execute(_UPDATE_DEBATE + _EXPECT, (*update, expect))
-            if cur.rowcount != 1:
-                await self._rollback()
-                exists = await self.db.execute_fetchall("SELECT 1 FROM debates WHERE id = ?", (debate_id,))
-                raise StaleDebate(debate_id) if exists else DebateNotFound(debate_id)
-            await self.db.execute("COMMIT")
+            # the whole transaction in one hand-off to the database thread: aiosqlite's own way of running a
+            # call there (Connection._execute, on its sqlite3 connection); test_service checks it is one call
+            await self.db._execute(_exchange, self.db._conn, debate_id, rows, update, expect)
             return ts
         except sqlite3.IntegrityError as exc:
             await self._rollback()
